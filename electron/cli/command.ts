@@ -1,0 +1,30 @@
+import type { Io } from './output.js';
+
+/** What a command gets: its operands (after the command words), its options, the workspace and the streams. */
+export interface CommandContext {
+  operands: string[];
+  options: ReadonlyMap<string, string | true>;
+  workspaceRoot: string;
+  io: Io;
+}
+
+/** One `orchard …` command. `run` returns the exit status. */
+export interface Command {
+  /** The words that name it, e.g. ['project', 'create']. */
+  words: string[];
+  /** The operands it takes, in order, e.g. ['NAME']. */
+  operands: string[];
+  /** The options it accepts besides --workspace and --help (long names, without dashes). */
+  options: string[];
+  /** One line for the command list, e.g. 'Make an empty project'. */
+  summary: string;
+  /** Lines for its own --help, below the usage. */
+  help: string[];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** `project create NAME [--json]`: the command's usage line, from its words, operands and options. */
+export function usageOf(command: Command): string {
+  const options = command.options.map((o) => (o === 'port' ? '[--port N]' : o === 'yes' ? '--yes' : `[--${o}]`));
+  return ['orchard', ...command.words, ...command.operands, ...options].join(' ');
+}

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../services/fixtures/test-workspace.js';
+
+/** These tests run the real `orchard` command in a child process, on a temp workspace. */
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repo, 'bin', 'orchard.mjs');
+const ADULT = '/work/shared/datasets/adult.csv';
+const hasDataEngine = existsSync(join(repo, 'workers', 'data', 'node-inspector.ts'));
+
+let folder: Awaited<ReturnType<typeof tempFolder>>;
+let workspace: string;
+beforeEach(async () => {
+  folder = await tempFolder('orchard-cli-');
+  workspace = join(folder.path, 'workspace');
+});
+afterEach(async () => {
+  await folder.remove();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `orchard ARGS --workspace <temp>` from source (a stale build must not answer for the code under test). */
+function orchard(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args, '--workspace', workspace],
+      { cwd: folder.path, env: { ...process.env, ORCHARD_FROM_SOURCE: '1', ORCHARD_DEBUG: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const projectFolders = async (): Promise<string[]> => (await readdir(workspace)).filter((n) => !n.startsWith('.'));
+
+describe('orchard project', { timeout: 90_000 }, () => {
+  it('creates and lists projects', async () => {
+    expect(await orchard('project', 'create', 'demo')).toEqual({ code: 0, stdout: `Created project "demo" in ${workspace}.\n`, stderr: '' });
+    const list = await orchard('project', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME +DATASETS +CHANGED\ndemo +0 datasets +\d{4}-\d\d-\d\d \d\d:\d\d\n$/);
+    const json = await orchard('project', 'list', '--json');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ name: 'demo', datasetCount: 0, sample: false })]);
+  });
+
+  it('refuses a duplicate name with one clear line and exit status 1', async () => {
+    await orchard('project', 'create', 'demo');
+    expect(await orchard('project', 'create', 'demo')).toEqual({ code: 1, stdout: '', stderr: 'orchard: A project named "demo" already exists.\n' });
+    const cased = await orchard('project', 'create', 'DEMO');
+    expect(cased.code).toBe(1);
+    expect(cased.stderr).toMatch(/^orchard: "DEMO" is too close to the existing project "demo"[^\n]*\n$/);
+    expect(await projectFolders()).toEqual(['demo']);
+  });
+
+  it('refuses a name with ../ and creates nothing', async () => {
+    const run = await orchard('project', 'create', '../evil');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('orchard: "../evil" is not a valid project name: it may not contain "/", "\\" or "..".\n');
+    expect(await projectFolders()).toEqual([]);
+    expect((await readdir(folder.path)).sort()).toEqual(['workspace']);
+  });
+
+  it('renames and deletes, asking for --yes first', async () => {
+    await orchard('project', 'create', 'demo');
+    expect((await orchard('project', 'rename', 'demo', 'churn')).stdout).toBe('Renamed "demo" to "churn".\n');
+    const unconfirmed = await orchard('project', 'delete', 'churn');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/add --yes to confirm/);
+    expect(await projectFolders()).toEqual(['churn']);
+    expect(await orchard('project', 'delete', 'churn', '--yes')).toEqual({ code: 0, stdout: 'Deleted project "churn".\n', stderr: '' });
+    expect(await projectFolders()).toEqual([]);
+    expect((await orchard('project', 'delete', 'churn', '--yes')).stderr).toBe('orchard: There is no project named "churn".\n');
+  });
+});
+
+describe('orchard import', { timeout: 90_000 }, () => {
+  it('explains a missing, empty or binary file and leaves the project unchanged', async () => {
+    await orchard('project', 'create', 'demo');
+    const doc = join(workspace, 'demo', 'project.json');
+    const before = await readFile(doc);
+    await writeFile(join(folder.path, 'empty.csv'), '');
+    await writeFile(join(folder.path, 'picture.csv'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), randomBytes(8192)]));
+    const cases: [string, string][] = [
+      ['missing.csv', `orchard: There is no file at ${join(folder.path, 'missing.csv')}.\n`],
+      ['empty.csv', 'orchard: empty.csv is empty.\n'],
+      ['picture.csv', 'orchard: picture.csv is not a text file: it contains binary data. Save it as CSV (UTF-8) and import that.\n'],
+    ];
+    for (const [file, message] of cases) {
+      expect(await orchard('import', 'demo', file)).toEqual({ code: 1, stdout: '', stderr: message });
+      expect((await readFile(doc)).equals(before)).toBe(true);
+      expect(await readdir(join(workspace, 'demo', 'datasets')).catch(() => [])).toEqual([]);
+    }
+  });
+
+  it.skipIf(!hasDataEngine || !existsSync(ADULT))(
+    'imports adult.csv with the real data engine and reports it in info --json',
+    { timeout: 120_000 },
+    async () => {
+      await orchard('project', 'create', 'demo');
+      const started = Date.now();
+      const run = await orchard('import', 'demo', ADULT);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Imported adult\.csv into "demo" as ds_[0-9a-f]{16}: 48,842 rows, 15 columns, /);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const info = await orchard('info', 'demo', '--json');
+      expect(info.code).toBe(0);
+      const report = JSON.parse(info.stdout) as {
+        name: string;
+        datasets: { rows: number; columns: { name: string; type: string }[]; sha256: string; sizeBytes: number; originalName: string; importedAt: string }[];
+      };
+      const bytes = await readFile(ADULT);
+      expect(report.name).toBe('demo');
+      expect(report.datasets).toHaveLength(1);
+      const [adult] = report.datasets;
+      expect(adult).toMatchObject({ rows: 48842, originalName: 'adult.csv', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      expect(adult?.columns).toHaveLength(15);
+      expect(adult?.columns[0]).toEqual({ name: 'age', type: expect.stringMatching(/INT/) });
+      expect(Number.isNaN(Date.parse(adult?.importedAt ?? ''))).toBe(false);
+      const human = await orchard('info', 'demo');
+      expect(human.stdout).toMatch(/Rows +48,842/);
+    },
+  );
+});
+
+describe('orchard usage', { timeout: 90_000 }, () => {
+  it('prints help at every level and the version', async () => {
+    const top = await orchard('--help');
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Usage: orchard COMMAND/);
+    for (const words of [['project'], ['project', 'create'], ['import'], ['info'], ['web']]) {
+      const help = await orchard(...words, '-h');
+      expect(help.code, words.join(' ')).toBe(0);
+      expect(help.stdout).toMatch(/^(Usage|Make)/);
+    }
+    const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
+    expect((await orchard('--version')).stdout).toBe(`orchard ${pkg.version}\n`);
+  });
+
+  it('exits 2 with one line for a mistyped command', async () => {
+    for (const args of [['bogus'], ['project'], ['project', 'create'], ['project', 'create', 'a', 'b'], ['project', 'list', '--yes'], ['info', 'x', '--colour'], []]) {
+      const run = await orchard(...args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toMatch(/^orchard: [^\n]+\n$/);
+    }
+    expect(await projectFolders().catch(() => [])).toEqual([]);
+  });
+
+  it('takes the workspace from ORCHARD_WORKSPACE when --workspace is not given', async () => {
+    const other = join(folder.path, 'from-env');
+    await mkdir(other);
+    const run = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, [bin, 'project', 'create', 'x'], { env: { ...process.env, ORCHARD_FROM_SOURCE: '1', ORCHARD_WORKSPACE: other } }, (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+      );
+    });
+    expect(run).toEqual({ code: 0, stdout: `Created project "x" in ${other}.\n`, stderr: '' });
+  });
+});

@@ -1,0 +1,75 @@
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { HostError } from '../../shared/host/errors.js';
+import { HandlerRegistry, type HandlerMap } from '../../shared/host/registry.js';
+import { appVersion, defaultResourcesDir } from './app-folders.js';
+import { Datasets } from './datasets.js';
+import { Projects } from './projects.js';
+import { createSampleProject } from './sample.js';
+import type { HostServices, HostServicesOptions } from './types.js';
+import { stageUpload } from './uploads.js';
+import { isOrchardEntry, Workspace } from './workspace.js';
+
+export type { DatasetInspector, HostServices, HostServicesOptions } from './types.js';
+export { resolveWorkspaceRoot } from './workspace.js';
+export { appVersion } from './app-folders.js';
+
+/**
+ * The host's services over one workspace folder: every operation of the host contract, the upload staging
+ * that browser mode needs, and `close`. Electron, the browser host and the CLI all serve these same handlers.
+ */
+export async function createHostServices(opts: HostServicesOptions): Promise<HostServices> {
+  const ws = new Workspace(resolve(opts.workspaceRoot), opts.warn ?? ((message) => console.warn(`orchard: ${message}`)));
+  await ws.open();
+  const projects = new Projects(ws, opts.emit);
+  const datasets = new Datasets(ws, projects, opts.inspector, opts.emit, opts.allowPathRefs);
+  const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
+
+  const offerSample = async (): Promise<boolean> => {
+    const entries = await readdir(ws.root, { withFileTypes: true });
+    if (entries.some((e) => e.isDirectory() && !isOrchardEntry(e.name))) return false;
+    return (await ws.readSettings()).offerSample;
+  };
+
+  const handlers: HandlerMap = {
+    'workspace.info': async () => ({ root: ws.root, host: opts.host, offerSample: await offerSample(), version: appVersion() }),
+    'projects.list': () => projects.list(),
+    'projects.open': ({ name }) => projects.open(name),
+    'projects.create': ({ name }) => projects.create(name),
+    'projects.rename': ({ name, newName }) => projects.rename(name, newName),
+    'projects.delete': ({ name }) => projects.delete(name),
+    'projects.createSample': () => createSampleProject(ws, projects, datasets, resourcesDir),
+    'datasets.import': ({ project, file, importId }) => datasets.import(project, file, importId),
+    'datasets.remove': ({ project, datasetId }) => datasets.remove(project, datasetId),
+    'datasets.read': ({ project, datasetId }) => datasets.read(project, datasetId),
+    'app.openExternal': async ({ url }) => ({ opened: await opts.openExternal(checkExternalUrl(url)) }),
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    handlers,
+    stageUpload: (body, originalName, expectedBytes) => stageUpload(ws.stagingDir, body, originalName, expectedBytes),
+    close: () => (closing ??= opts.inspector.close()),
+  };
+}
+
+/** A registry serving these services: it validates every argument before a handler sees it. */
+export function createHandlerRegistry(services: Pick<HostServices, 'handlers'>): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  registry.registerAll(services.handlers);
+  return registry;
+}
+
+/** Only web links leave the app: `file:`, `javascript:` and custom schemes could run or open anything. */
+export function checkExternalUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new HostError('invalid-argument', `"${url}" is not a valid link.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new HostError('invalid-argument', `Only http and https links can be opened (got ${parsed.protocol}).`);
+  }
+  return parsed.href;
+}

@@ -1,0 +1,75 @@
+import type { Cell, TableInfo } from '../../../shared/protocol/data-worker.js';
+import { createDataWorkerClient, type DataWorkerClient, type WorkerPort } from '../../../shared/protocol/worker-client.js';
+import type { DatasetRecord } from '../../../shared/schema/project.js';
+import { host } from '../host/index.js';
+
+/**
+ * The renderer's data worker: DuckDB-WASM in a Web Worker. Only pages of rows and descriptions cross to the UI
+ * thread; the rows themselves stay in the worker. Started on first use; restarted if it dies.
+ */
+
+let client: Promise<DataWorkerClient> | null = null;
+
+function browserPort(worker: Worker): WorkerPort {
+  return {
+    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
+    onError: (listener) =>
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        listener(new Error(e.message || 'the worker could not start'));
+      }),
+    onExit: () => undefined,
+    terminate: () => worker.terminate(),
+  };
+}
+
+function dataWorker(): Promise<DataWorkerClient> {
+  if (client === null) {
+    const started = (async () => {
+      const worker = new Worker(new URL('../../../workers/data/web-entry.ts', import.meta.url), {
+        type: 'module',
+        name: 'orchard-data',
+      });
+      const c = createDataWorkerClient(browserPort(worker));
+      await c.request('init', {});
+      return c;
+    })();
+    client = started;
+    started.catch(() => {
+      if (client === started) client = null;
+    });
+  }
+  return client.then((c) => {
+    if (!c.closed) return c;
+    client = null;
+    opened.clear();
+    return dataWorker();
+  });
+}
+
+const opened = new Map<string, Promise<TableInfo>>();
+
+/** The worker's table for one stored dataset, loaded once per session from the project's copy. */
+export function openDatasetTable(project: string, dataset: DatasetRecord): Promise<TableInfo> {
+  const table = `t_${dataset.sha256.slice(0, 16)}_${dataset.id.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 63);
+  const cached = opened.get(table);
+  if (cached !== undefined) return cached;
+  const loading = (async () => {
+    const bytes = await host.call('datasets.read', { project, datasetId: dataset.id });
+    const worker = await dataWorker();
+    return worker.request(
+      'open',
+      { table, fileName: dataset.originalName, format: dataset.format, source: { kind: 'bytes', bytes } },
+      { transfer: [bytes.buffer as ArrayBuffer] },
+    );
+  })();
+  opened.set(table, loading);
+  loading.catch(() => opened.delete(table));
+  return loading;
+}
+
+export async function readPage(table: string, offset: number, limit: number): Promise<Cell[][]> {
+  const worker = await dataWorker();
+  return (await worker.request('page', { table, offset, limit })).rows;
+}

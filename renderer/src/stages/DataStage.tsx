@@ -1,0 +1,110 @@
+import { useCallback, useState } from 'react';
+import type { DatasetRecord } from '../../../shared/schema/project.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DataTable } from '../components/DataTable.js';
+import { DropZone } from '../components/DropZone.js';
+import { ImportList } from '../components/ImportList.js';
+import { readPage } from '../data/tables.js';
+import { useApp } from '../store/index.js';
+
+const count = new Intl.NumberFormat();
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** The Data stage: import files, pick a dataset, scroll its rows. */
+export function DataStage() {
+  const project = useApp((s) => s.project);
+  const activeId = useApp((s) => s.activeDatasetId);
+  const table = useApp((s) => s.table);
+  const status = useApp((s) => s.tableStatus);
+  const error = useApp((s) => s.tableError);
+  const select = useApp((s) => s.selectDataset);
+  const remove = useApp((s) => s.removeDataset);
+  const [removing, setRemoving] = useState<DatasetRecord | null>(null);
+  const fetchPage = useCallback(
+    (offset: number, limit: number) => (table ? readPage(table.table, offset, limit) : Promise.resolve([])),
+    [table],
+  );
+  if (project === null) return null;
+  const datasets = project.datasets;
+  const active = datasets.find((d) => d.id === activeId);
+
+  return (
+    <main className="stage-main" aria-labelledby="data-title">
+      <header className="stage-header">
+        <h1 id="data-title">Data</h1>
+        {project.sample && (
+          <p className="credit">
+            Sample data: {project.sample.title}. {project.sample.credit}. Licence {project.sample.licence}.
+          </p>
+        )}
+      </header>
+      <DropZone compact={datasets.length > 0} />
+      <ImportList />
+      {datasets.length > 0 && (
+        <div className="datasets" role="tablist" aria-label="Datasets">
+          {datasets.map((d) => (
+            <button
+              key={d.id}
+              role="tab"
+              aria-selected={d.id === activeId}
+              className="dataset-tab"
+              onClick={() => void select(d.id)}
+              title={`${d.originalName} · ${bytes(d.sizeBytes)} · SHA-256 ${d.sha256.slice(0, 12)}…`}
+            >
+              {d.name}
+            </button>
+          ))}
+        </div>
+      )}
+      {active && (
+        <section className="dataset" aria-label={active.name}>
+          <div className="dataset-summary">
+            <strong data-testid="dataset-shape">
+              {count.format(active.rows)} rows × {count.format(active.columns.length)} columns
+            </strong>
+            <span className="muted">
+              {active.originalName} · {active.format.toUpperCase()} · {bytes(active.sizeBytes)} · imported{' '}
+              {new Date(active.importedAt).toLocaleString()}
+            </span>
+            <button className="danger-quiet" onClick={() => setRemoving(active)}>
+              Remove dataset
+            </button>
+          </div>
+          {status === 'running' && <p className="muted">Loading rows…</p>}
+          {status === 'failed' && (
+            <p className="inline-error" role="alert">
+              {error}
+            </p>
+          )}
+          {status === 'done' && table && <DataTable table={table} fetchPage={fetchPage} />}
+        </section>
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove “${removing.name}”?`}
+          confirmLabel="Remove dataset"
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            const id = removing.id;
+            setRemoving(null);
+            void remove(id);
+          }}
+        >
+          The project's copy of {removing.originalName} is deleted. Your original file is not touched.
+        </ConfirmDialog>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,80 @@
+import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import type { DataProgress, FileSource } from '../../../shared/protocol/data-worker.js';
+import type { DataPlatform } from './platform.js';
+import { badFile, SNIFF_BYTES } from './sniff.js';
+
+/** What a loader needs to turn one file into one new table. */
+export interface LoadContext {
+  db: DuckDBBindings;
+  conn: DuckDBConnection;
+  platform: DataPlatform;
+  /** The user's name for the file, used in every message. */
+  fileName: string;
+  source: FileSource;
+  /** The table to create, a plain identifier that does not exist yet. */
+  target: string;
+  /** A name, unique in this worker, for registering the file with DuckDB. */
+  virtualName: string;
+  progress: (progress: DataProgress) => void;
+}
+
+/** The start of the file and its size; refuses an empty file. */
+export async function readHead(ctx: LoadContext): Promise<{ head: Uint8Array; size: number }> {
+  const { source } = ctx;
+  const found =
+    source.kind === 'bytes'
+      ? { head: source.bytes.subarray(0, SNIFF_BYTES), size: source.bytes.byteLength }
+      : await ctx.platform.readHead(source.path, SNIFF_BYTES);
+  const complete = found.head.byteLength >= found.size;
+  if (found.size === 0 || (complete && isBlank(found.head))) throw badFile(`${ctx.fileName} is empty.`);
+  return found;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  // Spaces, tabs and line breaks only, after an optional UTF-8 byte order mark.
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.subarray(bom ? 3 : 0).every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+}
+
+/** An identifier quoted for DuckDB SQL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A string literal for DuckDB SQL. */
+export function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+const MAX_REASON_LINE = 200;
+
+/**
+ * DuckDB's error text, cut down for an analyst: the error kind prefix, the suggested SQL options, the echoed
+ * query and the parameter dump go; the line number, the original line and the cause stay. The virtual file
+ * name is replaced by the user's.
+ */
+export function duckdbReason(err: unknown, virtualName: string, fileName: string): string {
+  let text = err instanceof Error ? err.message : String(err);
+  if (text.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(text) as { exception_message?: unknown };
+      if (typeof parsed.exception_message === 'string') text = parsed.exception_message;
+    } catch {
+      // Not JSON after all: keep the text.
+    }
+  }
+  const kept: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' && kept.length > 0) break;
+    if (/^(Possible (Solution|fixes)|LINE \d+:|file = )/i.test(line)) break;
+    if (line === '') continue;
+    kept.push(line.length > MAX_REASON_LINE ? `${line.slice(0, MAX_REASON_LINE)}…` : line);
+  }
+  const first = (kept[0] ?? 'unknown error').replace(/^[A-Za-z ]*Error: /, '');
+  kept[0] = first;
+  return kept
+    .map((line) => (/[.:;!?…]$/.test(line) ? line : `${line}.`))
+    .join(' ')
+    .replaceAll(virtualName, fileName);
+}

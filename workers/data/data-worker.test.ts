@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HostError } from '../../shared/host/errors.js';
+import { createDataWorkerClient } from '../../shared/protocol/worker-client.js';
+import { nodeWorkerPort, spawnNodeDataWorker } from './node-client.js';
+import { createNodeInspector } from './node-inspector.js';
+
+/** What only the worker has: its lifecycle (init, death, termination) and the host's inspector on top of it. */
+
+const TITANIC = '/work/shared/datasets/titanic.csv';
+const ADULT = '/work/shared/datasets/adult.csv';
+const dir = mkdtempSync(join(tmpdir(), 'orchard-worker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the data worker thread', () => {
+  const client = spawnNodeDataWorker();
+  afterAll(() => client.terminate());
+
+  it('refuses every request before init, then serves after it', async () => {
+    const early = await client.request('page', { table: 't', offset: 0, limit: 1 }).catch((e: unknown) => e);
+    expect(early).toMatchObject({ name: 'NotInitialised', message: expect.stringMatching(/send "init" before "page"/) });
+    await expect(client.request('open', { table: 't', fileName: 't.csv', format: 'csv', source: { kind: 'path', path: TITANIC } })).rejects.toMatchObject({ name: 'NotInitialised' });
+    expect((await client.request('init', {})).version).toMatch(/^DuckDB v.* \(node\)$/);
+    const info = await client.request('open', { table: 't', fileName: 'titanic.csv', format: 'csv', source: { kind: 'path', path: TITANIC } });
+    expect(info.rows).toBe(891);
+  });
+
+  it('answers requests in order, one reply each', async () => {
+    const [opened, page, first, second] = await Promise.all([
+      client.request('open', { table: 'a', fileName: 'adult.csv', format: 'csv', source: { kind: 'path', path: ADULT } }),
+      client.request('page', { table: 'a', offset: 48841, limit: 5 }),
+      client.request('close', { table: 'a' }),
+      client.request('close', { table: 'a' }),
+    ]);
+    expect([opened.rows, page.rows.length, first.closed, second.closed]).toEqual([48842, 1, true, false]);
+  });
+
+  it('rejects pending requests when terminated, and every request after', async () => {
+    const pending = client.request('open', { table: 'a', fileName: 'adult.csv', format: 'csv', source: { kind: 'path', path: ADULT } });
+    const queued = client.request('page', { table: 't', offset: 0, limit: 1 });
+    const settled = Promise.allSettled([pending, queued]);
+    await client.terminate();
+    const [a, b] = await settled;
+    expect(a).toMatchObject({ status: 'rejected', reason: { code: 'cancelled', message: expect.stringMatching(/stopped before it answered \(while answering "open"\)/) } });
+    expect(b).toMatchObject({ status: 'rejected', reason: expect.any(HostError) });
+    await expect(client.request('init', {})).rejects.toMatchObject({ code: 'cancelled' });
+    expect(client.closed).toBe(true);
+  });
+});
+
+describe('a data worker that dies', () => {
+  it('rejects what was pending with the exit code, never hanging', async () => {
+    const dying = createDataWorkerClient(nodeWorkerPort(new Worker('setTimeout(() => process.exit(3), 50)', { eval: true })));
+    await expect(dying.request('init', {})).rejects.toThrow(/data worker stopped unexpectedly \(exit code 3\)/);
+    expect(dying.closed).toBe(true);
+  });
+
+  it('rejects what was pending when the worker throws', async () => {
+    const failing = createDataWorkerClient(nodeWorkerPort(new Worker('setTimeout(() => { throw new Error("boom"); }, 50)', { eval: true })));
+    await expect(failing.request('init', {})).rejects.toThrow(/data worker failed: boom/);
+  });
+});
+
+describe('the host dataset inspector', () => {
+  const inspector = createNodeInspector();
+  afterAll(() => inspector.close());
+
+  it('inspects a file by path and closes its table', async () => {
+    const shape = await inspector.inspect({ path: TITANIC, fileName: 'titanic.csv', format: 'csv' });
+    expect(shape.rows).toBe(891);
+    expect(shape.columns[0]).toEqual({ name: 'PassengerId', type: 'BIGINT' });
+    expect(Object.keys(shape).sort()).toEqual(['columns', 'rows']);
+  });
+
+  it('refuses a bad file with a bad-file HostError, and keeps working', async () => {
+    writeFileSync(join(dir, 'empty.csv'), '');
+    const err = await inspector.inspect({ path: join(dir, 'empty.csv'), fileName: 'empty.csv', format: 'csv' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostError);
+    expect(err).toMatchObject({ code: 'bad-file', message: 'empty.csv is empty.' });
+    expect((await inspector.inspect({ path: TITANIC, fileName: 'titanic.csv', format: 'csv' })).rows).toBe(891);
+  });
+
+  it('refuses to inspect once closed', async () => {
+    await inspector.close();
+    await expect(inspector.inspect({ path: TITANIC, fileName: 'titanic.csv', format: 'csv' })).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,72 @@
+import { open, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as DuckDBBlocking from '@duckdb/duckdb-wasm/blocking';
+import { readParquet, readSchema } from 'parquet-wasm/node';
+import { DataEngine } from './core/engine.js';
+import type { DataPlatform } from './core/platform.js';
+
+/**
+ * The Node side of the data worker: DuckDB-WASM's Node blocking build reading files straight from disk, and
+ * parquet-wasm's Node build (which loads its own .wasm).
+ */
+
+type DuckDBNodeBlocking = typeof DuckDBBlocking;
+
+const require = createRequire(import.meta.url);
+const READ_CHUNK = 8 * 1024 * 1024;
+
+export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
+  name: 'node',
+
+  async readHead(path, maxBytes) {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const head = new Uint8Array(Math.min(size, maxBytes));
+      const { bytesRead } = await file.read(head, 0, head.byteLength, 0);
+      return { head: head.subarray(0, bytesRead), size };
+    } finally {
+      await file.close();
+    }
+  },
+
+  async readFile(path, onProgress) {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      if (size <= READ_CHUNK) return new Uint8Array(await readFile(path));
+      const bytes = new Uint8Array(size);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await file.read(bytes, done, Math.min(READ_CHUNK, size - done), done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+        onProgress(done / size);
+      }
+      return bytes.subarray(0, done);
+    } finally {
+      await file.close();
+    }
+  },
+
+  registerPath(db, name, path) {
+    db.registerFileURL(name, path, duckdb.DuckDBDataProtocol.NODE_FS, false);
+  },
+
+  parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
+  parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
+});
+
+/** Starts DuckDB-WASM (about a second) and returns an engine on it. */
+export async function createNodeDataEngine(): Promise<DataEngine> {
+  const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as DuckDBNodeBlocking;
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm'));
+  const bundles = {
+    mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
+    eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
+  };
+  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+  await db.instantiate(() => undefined);
+  return new DataEngine(db, nodePlatform(duckdb));
+}

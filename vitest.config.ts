@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [react()],
   test: {
-    include: ['{shared,electron,workers,renderer,bench}/**/*.test.{ts,tsx}'],
+    include: ['{shared,electron,workers,renderer,bench,test}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { DATASETS } from '../test/team-files.js';
 import { expect, test } from './fixtures.js';
 
-const TITANIC = join(import.meta.dirname, '../../shared/datasets/titanic.csv');
+const TITANIC = join(DATASETS, 'titanic.csv');
 
 test('create a project, drop titanic.csv, see its rows, and find it again after a reload', async ({ page, projects, data }) => {
   await projects.create('Titanic study');

@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempFolder } from '../services/fixtures/test-workspace.js';
+import { DATASETS } from '../../test/team-files.js';
 
 /** These tests run the real `orchard` command in a child process, on a temp workspace. */
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin', 'orchard.mjs');
-const ADULT = '/work/shared/datasets/adult.csv';
+const ADULT = join(DATASETS, 'adult.csv');
 const hasDataEngine = existsSync(join(repo, 'workers', 'data', 'node-inspector.ts'));
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;

@@ -12,6 +12,7 @@ import type { ColumnInfo } from '../../shared/schema/project.js';
 import { dispatchDataRequest } from './core/server.js';
 import { startNodeDataWorker } from './node-client.js';
 import { createNodeDataEngine } from './platform.node.js';
+import { CORPUS, DATASETS } from '../../test/team-files.js';
 
 /**
  * One behaviour suite, run against the engine in this process and against the worker thread through its client
@@ -42,8 +43,7 @@ const targets: Target[] = [
   },
 ];
 
-const DATASETS = '/work/shared/datasets';
-const PARQUET_TESTING = '/work/shared/corpus/parquet-testing';
+const PARQUET_TESTING = join(CORPUS, 'parquet-testing');
 const dir = mkdtempSync(join(tmpdir(), 'orchard-data-'));
 const file = (name: string) => join(dir, name);
 

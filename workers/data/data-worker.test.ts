@@ -7,11 +7,12 @@ import { HostError } from '../../shared/host/errors.js';
 import { createDataWorkerClient } from '../../shared/protocol/worker-client.js';
 import { nodeWorkerPort, spawnNodeDataWorker } from './node-client.js';
 import { createNodeInspector } from './node-inspector.js';
+import { DATASETS } from '../../test/team-files.js';
 
 /** What only the worker has: its lifecycle (init, death, termination) and the host's inspector on top of it. */
 
-const TITANIC = '/work/shared/datasets/titanic.csv';
-const ADULT = '/work/shared/datasets/adult.csv';
+const TITANIC = join(DATASETS, 'titanic.csv');
+const ADULT = join(DATASETS, 'adult.csv');
 const dir = mkdtempSync(join(tmpdir(), 'orchard-worker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS } from '../test/team-files.js';
 import { startNodeDataWorker } from '../workers/data/node-client.js';
+import { reportBench } from './report.bench.js';
 
 const rowsArg = process.argv.indexOf('--rows');
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
@@ -75,6 +76,8 @@ try {
   });
   rows.push({ case: '20 pages of 256 rows at spread offsets', orchard: pageOrchard, native: pageNative });
   await worker.terminate();
+  const reportSection = await reportBench(dir, ROWS);
+  console.log(reportSection);
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const table = rows
@@ -95,9 +98,9 @@ the same file in the same run. Ratio = Orchard / native (lower is better). Engin
 |---|---:|---:|---:|
 ${table}
 
-Native DuckDB uses every core and its own Parquet reader; the WASM engine is single-threaded. The data-quality
-report and training benchmarks come with their issues.
-`;
+Native DuckDB uses every core and its own Parquet reader; the WASM engine is single-threaded.
+
+${reportSection}`;
   await writeFile(new URL('../docs/benchmarks.md', import.meta.url), doc);
   console.log('wrote docs/benchmarks.md');
 } finally {

@@ -23,7 +23,7 @@ function fakeIpcMain() {
   return { ipc, handlers, invoke };
 }
 
-const project = { schemaVersion: 1 as const, id: 'p1', name: 'Churn', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', datasets: [] };
+const project = { schemaVersion: 2 as const, id: 'p1', name: 'Churn', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', datasets: [] };
 
 function registryWith(overrides: Partial<HandlerMap> = {}): HandlerRegistry {
   const notUsed = () => Promise.reject(new Error('not used in this test'));

@@ -20,8 +20,16 @@ const CHANNELS = [
   'projects.delete',
   'projects.createSample',
   'datasets.import',
+  'datasets.preview',
+  'datasets.cancelImport',
   'datasets.remove',
   'datasets.read',
+  'splits.create',
+  'splits.list',
+  'splits.get',
+  'splits.assignment',
+  'splits.delete',
+  'datasets.saveQuery',
   'app.openExternal',
 ] as const;
 

@@ -9,7 +9,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-type OptionKind = 'switch' | 'value';
+/** `list` options may be given more than once, and take the next word as is (`--missing -999`). */
+type OptionKind = 'switch' | 'value' | 'list';
 
 export const OPTIONS: Readonly<Record<string, OptionKind>> = {
   workspace: 'value',
@@ -19,6 +20,10 @@ export const OPTIONS: Readonly<Record<string, OptionKind>> = {
   yes: 'switch',
   port: 'value',
   'no-open': 'switch',
+  type: 'list',
+  missing: 'list',
+  target: 'value',
+  html: 'value',
 };
 
 const SHORT: Readonly<Record<string, string>> = { h: 'help' };
@@ -27,11 +32,15 @@ export interface CommandLine {
   words: string[];
   /** Options given, by long name: a switch is `true`, a value option its text. */
   options: Map<string, string | true>;
+  /** Every value of each `list` option, in order. */
+  lists: Map<string, string[]>;
 }
 
-export function parseCommandLine(argv: readonly string[]): CommandLine {
+/** `valued` names switches that take a value in the command at hand (`orchard profile … --json OUT`). */
+export function parseCommandLine(argv: readonly string[], valued: readonly string[] = []): CommandLine {
   const words: string[] = [];
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (token === '--') {
@@ -44,7 +53,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     }
     const [flag, inlineValue] = splitInline(token);
     const name = optionName(flag);
-    if (OPTIONS[name] === 'switch') {
+    if (OPTIONS[name] === 'switch' && !valued.includes(name)) {
       if (inlineValue !== undefined) throw new UsageError(`--${name} takes no value`);
       options.set(name, true);
       continue;
@@ -52,13 +61,15 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     let value = inlineValue;
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`--${name} needs a value`);
+      const takesAnyWord = OPTIONS[name] === 'list' && next !== undefined;
+      if (!takesAnyWord && (next === undefined || (next.startsWith('-') && next !== '-'))) throw new UsageError(`--${name} needs a value`);
       value = next;
       i++;
     }
     options.set(name, value);
+    if (OPTIONS[name] === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
   }
-  return { words, options };
+  return { words, options, lists };
 }
 
 function splitInline(token: string): [string, string | undefined] {

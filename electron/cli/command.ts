@@ -4,6 +4,8 @@ import type { Io } from './output.js';
 export interface CommandContext {
   operands: string[];
   options: ReadonlyMap<string, string | true>;
+  /** Every value of options that may repeat (`--type`, `--missing`). */
+  lists: ReadonlyMap<string, readonly string[]>;
   workspaceRoot: string;
   io: Io;
 }
@@ -16,6 +18,8 @@ export interface Command {
   operands: string[];
   /** The options it accepts besides --workspace and --help (long names, without dashes). */
   options: string[];
+  /** Options that take a value here although they are switches elsewhere (profile's `--json OUT`). */
+  valueOptions?: string[];
   /** One line for the command list, e.g. 'Make an empty project'. */
   summary: string;
   /** Lines for its own --help, below the usage. */
@@ -25,6 +29,10 @@ export interface Command {
 
 /** `project create NAME [--json]`: the command's usage line, from its words, operands and options. */
 export function usageOf(command: Command): string {
-  const options = command.options.map((o) => (o === 'port' ? '[--port N]' : o === 'yes' ? '--yes' : `[--${o}]`));
+  const valued = (o: string): string | null => (o === 'target' ? 'COL' : o === 'html' || command.valueOptions?.includes(o) === true ? 'OUT' : null);
+  const repeated: Record<string, string> = { type: '[--type COL=KIND ...]', missing: '[--missing TOKEN ...]' };
+  const options = command.options.map((o) =>
+    repeated[o] ?? (o === 'port' ? '[--port N]' : o === 'yes' ? '--yes' : valued(o) !== null ? `[--${o} ${valued(o)}]` : `[--${o}]`),
+  );
   return ['orchard', ...command.words, ...command.operands, ...options].join(' ');
 }

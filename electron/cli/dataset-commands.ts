@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { DatasetRecord, ProjectDocument } from '../../shared/schema/project.js';
+import type { ImportOptions } from '../../shared/host/contract.js';
+import { COLUMN_KINDS, DEFAULT_MISSING_TOKENS, type ColumnKind, type DatasetRecord, type ProjectDocument } from '../../shared/schema/project.js';
+import { UsageError } from './args.js';
 import { withCliHost } from './cli-host.js';
 import type { Command } from './command.js';
 import { formatBytes, formatCount, formatTable, formatTime, plural, type Io } from './output.js';
@@ -8,17 +10,29 @@ import { formatBytes, formatCount, formatTable, formatTime, plural, type Io } fr
 export const importCommand: Command = {
   words: ['import'],
   operands: ['PROJECT', 'FILE'],
-  options: ['json'],
-  summary: 'Copy a CSV or Parquet file into a project',
+  options: ['type', 'missing', 'json'],
+  summary: 'Copy a CSV, Parquet or JSON file into a project',
   help: [
-    'Copies FILE into the project (the original is never changed), records its SHA-256 and reads its',
-    'columns with the data engine. Imports .csv, .tsv, .txt, .parquet and .pq files.',
+    'Copies FILE into the project (the original is never changed), records its SHA-256, reads it with the',
+    'data engine and stores the typed table as Parquet beside it. Imports .csv, .tsv, .txt, .parquet, .pq,',
+    '.json, .ndjson and .jsonl files.',
+    "--type COL=KIND sets a column's kind, one of:",
+    `  ${COLUMN_KINDS.join(', ')} (ignore leaves the column out).`,
+    '--missing TOKEN reads TOKEN as a missing value; give it once per token. Without it:',
+    `  ${DEFAULT_MISSING_TOKENS.map((t) => JSON.stringify(t)).join(', ')}.`,
     '--json prints the dataset\'s record as JSON.',
   ],
-  run: ({ operands: [project = '', file = ''], options, workspaceRoot, io }) =>
+  run: ({ operands: [project = '', file = ''], options, lists, workspaceRoot, io }) =>
     withCliHost(workspaceRoot, io, async (host) => {
       const path = resolve(file);
-      const record = await host.handlers['datasets.import']({ project, file: { kind: 'path', path }, importId: randomUUID() });
+      const importOptions = readImportOptions(lists);
+      const record = await host.handlers['datasets.import']({
+        project,
+        file: { kind: 'path', path },
+        importId: randomUUID(),
+        ...(importOptions === undefined ? {} : { options: importOptions }),
+      });
+      for (const note of record.read?.notes ?? []) io.out(note);
       if (options.has('json')) {
         io.out(JSON.stringify(record, null, 2));
       } else {
@@ -74,9 +88,30 @@ function printDataset(io: Io, d: DatasetRecord): void {
     ['File', `${d.originalName}, ${d.format.toUpperCase()}, ${formatBytes(d.sizeBytes)}, imported ${formatTime(d.importedAt)}`],
     ['Stored as', d.storedFile],
     ['SHA-256', d.sha256],
+    ...(d.parquetFile === undefined ? [] : [['Table copy', `${d.parquetFile} (Parquet)`]]),
+    ...(d.read === undefined ? [] : [['Missing values', d.read.missingTokens.map((t) => JSON.stringify(t)).join(', ') || 'none']]),
+    ...(d.sources !== undefined && d.sources.length > 1 ? [['Appended', d.sources.slice(1).map((s) => s.originalName).join(', ')]] : []),
     ['Rows', formatCount(d.rows)],
     ['Columns', String(d.columns.length)],
   ];
   for (const line of formatTable(about)) io.out('    ' + line);
-  for (const line of formatTable(d.columns.map((c) => [c.name, c.type]))) io.out('      ' + line);
+  const columnRow = (c: DatasetRecord['columns'][number]) => [c.name, c.type, c.kind ?? '', c.missing === undefined ? '' : `${formatCount(c.missing)} missing`];
+  for (const line of formatTable(d.columns.map(columnRow))) io.out('      ' + line.trimEnd());
+}
+
+/** `--type COL=KIND` and `--missing TOKEN`, as the import's options; undefined when neither is given. */
+export function readImportOptions(lists: ReadonlyMap<string, readonly string[]>): ImportOptions | undefined {
+  const types: Record<string, ColumnKind> = {};
+  for (const pair of lists.get('type') ?? []) {
+    const eq = pair.lastIndexOf('=');
+    const column = pair.slice(0, eq);
+    const kind = pair.slice(eq + 1);
+    if (eq <= 0 || !(COLUMN_KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(`--type needs COLUMN=KIND, KIND one of ${COLUMN_KINDS.join(', ')} (got "${pair}")`);
+    }
+    types[column] = kind as ColumnKind;
+  }
+  const missing = lists.get('missing');
+  if (Object.keys(types).length === 0 && missing === undefined) return undefined;
+  return { ...(Object.keys(types).length > 0 ? { types } : {}), ...(missing === undefined ? {} : { missingTokens: [...missing] }) };
 }

@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempFolder } from '../services/fixtures/test-workspace.js';
 import { DATASETS } from '../../test/team-files.js';
+import type { DatasetRecord } from '../../shared/schema/project.js';
 
 /** These tests run the real `orchard` command in a child process, on a temp workspace. */
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin', 'orchard.mjs');
 const ADULT = join(DATASETS, 'adult.csv');
+const TITANIC = join(DATASETS, 'titanic.csv');
 const hasDataEngine = existsSync(join(repo, 'workers', 'data', 'node-inspector.ts'));
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
@@ -122,7 +124,7 @@ describe('orchard import', { timeout: 90_000 }, () => {
       expect(info.code).toBe(0);
       const report = JSON.parse(info.stdout) as {
         name: string;
-        datasets: { rows: number; columns: { name: string; type: string }[]; sha256: string; sizeBytes: number; originalName: string; importedAt: string }[];
+        datasets: { rows: number; columns: { name: string; type: string; missing?: number }[]; sha256: string; sizeBytes: number; originalName: string; importedAt: string }[];
       };
       const bytes = await readFile(ADULT);
       expect(report.name).toBe('demo');
@@ -130,12 +132,31 @@ describe('orchard import', { timeout: 90_000 }, () => {
       const [adult] = report.datasets;
       expect(adult).toMatchObject({ rows: 48842, originalName: 'adult.csv', sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
       expect(adult?.columns).toHaveLength(15);
-      expect(adult?.columns[0]).toEqual({ name: 'age', type: expect.stringMatching(/INT/) });
+      expect(adult?.columns[0]).toEqual({ name: 'age', type: expect.stringMatching(/INT/), missing: 0 });
+      // The default missing-value tokens include "?", which adult.csv uses.
+      expect(adult?.columns.find((c) => c.name === 'workclass')).toMatchObject({ missing: 2799 });
       expect(Number.isNaN(Date.parse(adult?.importedAt ?? ''))).toBe(false);
       const human = await orchard('info', 'demo');
       expect(human.stdout).toMatch(/Rows +48,842/);
     },
   );
+});
+
+describe('orchard import options', { timeout: 90_000 }, () => {
+  it('takes --type COL=KIND and --missing TOKEN, and refuses a mistyped --type', async () => {
+    await orchard('project', 'create', 'typed');
+    const run = await orchard('import', 'typed', TITANIC, '--type', 'Name=ignore', '--type', 'PassengerId=identifier', '--missing', '', '--missing', 'S', '--json');
+    expect([run.stderr, run.code]).toEqual(['', 0]);
+    const record = JSON.parse(run.stdout) as DatasetRecord;
+    expect(record.columns.map((c) => c.name)).not.toContain('Name');
+    expect(record.columns.find((c) => c.name === 'PassengerId')).toMatchObject({ type: 'VARCHAR', kind: 'identifier' });
+    // "S" (Southampton, 644 passengers) is now a missing-value token, as are Embarked's 2 empty cells.
+    expect(record.read).toMatchObject({ missingTokens: ['', 'S'], types: { Name: 'ignore', PassengerId: 'identifier' } });
+    expect(record.columns.find((c) => c.name === 'Embarked')?.missing).toBe(646);
+    const bad = await orchard('import', 'typed', TITANIC, '--type', 'Name=words');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--type needs COLUMN=KIND, KIND one of number, integer, category, boolean, datetime, text, identifier, ignore \(got "Name=words"\)/);
+  });
 });
 
 describe('orchard usage', { timeout: 90_000 }, () => {

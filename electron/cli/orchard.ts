@@ -4,6 +4,7 @@ import { parseCommandLine, UsageError } from './args.js';
 import { usageOf, type Command } from './command.js';
 import { importCommand, infoCommand } from './dataset-commands.js';
 import { processIo, type Io } from './output.js';
+import { profileCommand } from './profile-command.js';
 import { projectCommands } from './project-commands.js';
 import { webCommand } from './web-command.js';
 
@@ -13,7 +14,7 @@ import { webCommand } from './web-command.js';
  * mistyped. ORCHARD_DEBUG=1 adds the stack of an unexpected error.
  */
 
-const COMMANDS: Command[] = [...projectCommands, importCommand, infoCommand, webCommand];
+const COMMANDS: Command[] = [...projectCommands, importCommand, infoCommand, profileCommand, webCommand];
 const GROUPS: Record<string, string> = { project: 'Make, list, rename and delete projects' };
 const EVERYWHERE = ['workspace', 'help'];
 
@@ -27,7 +28,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { words, options } = parseCommandLine(argv);
+  const first = parseCommandLine(argv);
+  // A command may take a value after an option that is a switch elsewhere (profile --json OUT): parse for it.
+  const valued = COMMANDS.find((c) => c.words.every((w, i) => first.words[i] === w))?.valueOptions;
+  const { words, options, lists } = valued === undefined ? first : parseCommandLine(argv, valued);
   const wantsHelp = options.has('help');
   if (words.length === 0) {
     if (options.has('version')) {
@@ -61,7 +65,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const workspace = options.get('workspace');
   const workspaceRoot = resolveWorkspaceRoot(typeof workspace === 'string' ? workspace : undefined);
-  return command.run({ operands, options, workspaceRoot, io });
+  return command.run({ operands, options, lists, workspaceRoot, io });
 }
 
 function describe(err: unknown): string {

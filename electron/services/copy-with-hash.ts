@@ -14,6 +14,7 @@ export async function copyWithHash(
   to: string,
   expectedBytes: number,
   onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let copied = 0;
@@ -30,7 +31,7 @@ export async function copyWithHash(
       done(null, chunk);
     },
   });
-  await pipeline(createReadStream(from), measure, createWriteStream(to, { flags: 'wx' }));
+  await pipeline(createReadStream(from), measure, createWriteStream(to, { flags: 'wx' }), ...(signal === undefined ? [] : [{ signal }]));
   const handle = await open(to, 'r+');
   try {
     await handle.sync();

@@ -76,7 +76,7 @@ describe('datasets.import', () => {
       { name: 'missing.csv', code: 'not-found', message: /^There is no file at .*missing\.csv\.$/ },
       { name: 'empty.csv', content: '', code: 'bad-file', message: /^empty\.csv is empty\.$/ },
       { name: 'photo.csv', content: randomBytes(4096), code: 'bad-file', message: /photo\.csv is not a text file: it contains binary data/ },
-      { name: 'book.xlsx', content: 'PK', code: 'bad-file', message: /book\.xlsx is a \.xlsx file; Orchard imports CSV \(\.csv, \.tsv, \.txt\) or Parquet \(\.parquet, \.pq\)/ },
+      { name: 'book.xlsx', content: 'PK', code: 'bad-file', message: /book\.xlsx is a \.xlsx file; Orchard imports CSV \(\.csv, \.tsv, \.txt\), Parquet \(\.parquet, \.pq\) or JSON \(\.json, \.ndjson, \.jsonl\)/ },
       { name: 'fake.parquet', content: 'not parquet at all', code: 'bad-file', message: /fake\.parquet is not a Parquet file/ },
     ];
     for (const c of cases) {

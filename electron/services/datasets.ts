@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import type { FileRef, ImportPhase } from '../../shared/host/contract.js';
+import type { FileRef, ImportOptions, ImportPhase } from '../../shared/host/contract.js';
 import { HostError } from '../../shared/host/errors.js';
 import type { EmitEvent } from '../../shared/host/registry.js';
 import { safeFileName } from '../../shared/schema/names.js';
+import type { FilePreview, InspectedFile } from '../../shared/protocol/data-worker.js';
 import { validateDataset, type DatasetFormat, type DatasetRecord, type ProjectDocument } from '../../shared/schema/project.js';
+import { writeFileAtomic } from './atomic.js';
+import { PARQUET_FILE, readSettings, recordColumns } from './dataset-record.js';
 import { copyWithHash } from './copy-with-hash.js';
 import { isCode, isInside } from './file-system.js';
 import { checkImportFile } from './import-checks.js';
@@ -32,6 +35,9 @@ export interface ImportSource {
  * Whatever fails on the way, the partial copy is removed and the project is exactly as it was.
  */
 export class Datasets {
+  /** Imports running now, by importId, so `cancelImport` can stop them. */
+  private readonly running = new Map<string, { abort: AbortController; phase: ImportPhase }>();
+
   constructor(
     private readonly ws: Workspace,
     private readonly projects: Projects,
@@ -40,19 +46,31 @@ export class Datasets {
     private readonly allowPathRefs: boolean,
   ) {}
 
-  async import(project: string, file: FileRef, importId: string): Promise<DatasetRecord> {
-    const source = await this.resolve(file);
+  /** Imports `file`, with the files in `append` appended into the same dataset (dropped together). */
+  async import(project: string, file: FileRef, importId: string, options?: ImportOptions, append: FileRef[] = []): Promise<DatasetRecord> {
+    const refs = [file, ...append];
+    const sources: ImportSource[] = [];
     try {
-      return await this.importFile(project, source, importId);
+      for (const ref of refs) sources.push(await this.resolve(ref));
+      return await this.importFile(project, sources[0]!, importId, options, sources.slice(1));
     } finally {
-      if (file.kind === 'upload') await rm(source.path, { force: true }).catch(() => undefined);
+      for (const [i, source] of sources.entries()) {
+        if (refs[i]?.kind === 'upload') await rm(source.path, { force: true }).catch(() => undefined);
+      }
     }
   }
 
   /** Imports a file this host trusts (a path ref already allowed, or Orchard's own sample). */
-  async importFile(projectName: string, source: ImportSource, importId: string): Promise<DatasetRecord> {
+  async importFile(projectName: string, source: ImportSource, importId: string, options?: ImportOptions, more: ImportSource[] = []): Promise<DatasetRecord> {
     const key = projectKey(projectName);
+    if (this.running.has(importId)) throw new HostError('conflict', `An import with id ${importId} is already running.`);
+    const run = { abort: new AbortController(), phase: 'copy' as ImportPhase };
+    this.running.set(importId, run);
+    const cancelled = (): void => {
+      if (run.abort.signal.aborted) throw new HostError('cancelled', `The import of ${source.shownAs} was cancelled.`);
+    };
     const progress = (phase: ImportPhase, fraction: number): void => {
+      run.phase = phase;
       try {
         this.emit('import.progress', { importId, phase, fraction });
       } catch (err) {
@@ -66,7 +84,12 @@ export class Datasets {
     let saved = false;
     this.ws.busy.enter(key);
     try {
-      const { format, sizeBytes } = await checkImportFile(source.path, fileName, source.shownAs);
+      const files = [{ source, fileName: storedName(fileName, []), ...(await checkImportFile(source.path, fileName, source.shownAs)) }];
+      const { format } = files[0]!;
+      for (const other of more) {
+        const name = storedName(safeFileName(other.originalName), files.map((f) => f.fileName));
+        files.push({ source: other, fileName: name, ...(await checkImportFile(other.path, name, other.shownAs)) });
+      }
       // Made inside the project's queue, so a rename or delete that is already running finishes first.
       partial = await this.ws.queue.run(key, async () => {
         const folder = await this.projects.locate(projectName);
@@ -75,22 +98,40 @@ export class Datasets {
         return dir;
       });
       progress('copy', 0);
-      const copied = await copyWithHash(source.path, join(partial, fileName), sizeBytes, (f) => progress('copy', f));
+      const copies: { sha256: string; sizeBytes: number }[] = [];
+      for (const [i, f] of files.entries()) {
+        const onCopy = (fraction: number) => progress('copy', (i + fraction) / files.length);
+        copies.push(
+          await copyWithHash(f.source.path, join(partial, f.fileName), f.sizeBytes, onCopy, run.abort.signal).catch((err: unknown) => {
+            cancelled();
+            throw err;
+          }),
+        );
+      }
+      const copied = copies[0]!;
+      cancelled();
       progress('inspect', 0);
-      const shape = await this.inspect(join(partial, fileName), fileName, format);
+      const appended = files.slice(1).map((f) => ({ path: join(partial!, f.fileName), fileName: f.fileName, format: f.format }));
+      const shape = await this.inspect(join(partial, files[0]!.fileName), fileName, format, options, appended);
+      cancelled();
       progress('inspect', 1);
+      const parquet = await this.storeParquet(partial, shape);
+      cancelled();
       progress('save', 0);
       const record = this.checkRecord({
         id,
         name: stemOf(source.originalName) || stemOf(fileName) || 'data',
         originalName: source.originalName,
         format,
-        storedFile: `datasets/${id}/${fileName}`,
+        storedFile: `datasets/${id}/${files[0]!.fileName}`,
         sha256: copied.sha256,
         sizeBytes: copied.sizeBytes,
         importedAt: new Date().toISOString(),
         rows: shape.rows,
-        columns: shape.columns.map((c) => ({ name: c.name, type: c.type })),
+        columns: recordColumns(shape),
+        read: readSettings(shape, options),
+        ...(parquet === null ? {} : { parquetFile: `datasets/${id}/${PARQUET_FILE}`, parquetSha256: parquet.sha256 }),
+        sources: files.map((f, i) => ({ originalName: f.source.originalName, sha256: copies[i]!.sha256, sizeBytes: copies[i]!.sizeBytes, storedFile: `datasets/${id}/${f.fileName}` })),
       });
       await this.projects.update(projectName, async (doc, folder) => {
         final = join(folder.dir, 'datasets', id);
@@ -108,7 +149,32 @@ export class Datasets {
           if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
         }
       }
+      this.running.delete(importId);
       this.ws.busy.leave(key);
+    }
+  }
+
+  /** Stops a running import; it fails with `cancelled` and leaves the project as it was. */
+  async cancelImport(importId: string): Promise<{ cancelled: boolean }> {
+    const run = this.running.get(importId);
+    if (run === undefined || run.abort.signal.aborted) return { cancelled: false };
+    run.abort.abort();
+    // DuckDB's blocking build cannot be interrupted: the inspector's worker is terminated instead.
+    if (run.phase === 'inspect') await this.inspector.cancel?.();
+    return { cancelled: true };
+  }
+
+  /** How the file would be read: detected settings, a kind per column, sample rows. Nothing is saved. */
+  async preview(file: FileRef, options?: ImportOptions): Promise<FilePreview> {
+    const source = await this.resolve(file);
+    const fileName = safeFileName(source.originalName);
+    const { format } = await checkImportFile(source.path, fileName, source.shownAs);
+    if (this.inspector.preview === undefined) throw new HostError('not-supported', 'This host cannot preview files.');
+    try {
+      return await this.inspector.preview({ path: source.path, fileName, format, ...(options === undefined ? {} : { options }) });
+    } catch (err) {
+      if (err instanceof HostError) throw err;
+      throw new HostError('bad-file', `Orchard could not read ${fileName}: ${messageOf(err)}`);
     }
   }
 
@@ -128,10 +194,11 @@ export class Datasets {
   }
 
   /** The stored copy's bytes. Files over 1.5 GB are refused: they would not fit one message to the renderer. */
-  async read(project: string, datasetId: string): Promise<Uint8Array> {
+  async read(project: string, datasetId: string, copy: 'original' | 'table' = 'original'): Promise<Uint8Array> {
     const folder = await this.projects.locate(project);
     const record = findDataset(await this.projects.read(folder), folder, datasetId);
-    const path = storedPathOf(folder, record);
+    // The Parquet copy when there is one (typed as imported, fast); a version-1 dataset has only its original.
+    const path = storedPathOf(folder, record, copy === 'table' ? (record.parquetFile ?? record.storedFile) : record.storedFile);
     let size: number;
     try {
       size = (await stat(path)).size;
@@ -168,9 +235,16 @@ export class Datasets {
     return { path, originalName, shownAs: originalName };
   }
 
-  private async inspect(path: string, fileName: string, format: DatasetFormat): Promise<{ rows: number; columns: DatasetRecord['columns'] }> {
+  /** Writes the Parquet copy the data engine made into the partial folder; null when there is none. */
+  private async storeParquet(partial: string, shape: InspectedFile): Promise<{ sha256: string } | null> {
+    if (shape.parquet === undefined) return null;
+    await writeFileAtomic(join(partial, PARQUET_FILE), shape.parquet);
+    return { sha256: createHash('sha256').update(shape.parquet).digest('hex') };
+  }
+
+  private async inspect(path: string, fileName: string, format: DatasetFormat, options: ImportOptions | undefined, append: { path: string; fileName: string; format: DatasetFormat }[]): Promise<InspectedFile> {
     try {
-      return await this.inspector.inspect({ path, fileName, format });
+      return await this.inspector.inspect({ path, fileName, format, parquet: true, ...(options === undefined ? {} : { options }), ...(append.length > 0 ? { append } : {}) });
     } catch (err) {
       if (err instanceof HostError) throw err;
       throw new HostError('bad-file', `Orchard could not read ${fileName}: ${messageOf(err)}`);
@@ -186,6 +260,13 @@ export class Datasets {
   }
 }
 
+/** A file name not yet taken in the dataset's folder: `b.csv`, else `2-b.csv`, `3-b.csv`… */
+function storedName(name: string, taken: string[]): string {
+  let candidate = name;
+  for (let k = 2; taken.includes(candidate) || candidate === PARQUET_FILE; k++) candidate = `${k}-${name}`;
+  return candidate;
+}
+
 function stemOf(fileName: string): string {
   return basename(fileName, extname(fileName)).trim();
 }
@@ -197,10 +278,10 @@ function findDataset(doc: ProjectDocument, folder: ProjectFolder, datasetId: str
 }
 
 /** The stored copy's path; refuses a storedFile that would point outside the project's datasets/ folder. */
-function storedPathOf(folder: ProjectFolder, record: DatasetRecord): string {
-  const path = resolve(folder.dir, ...record.storedFile.split('/'));
+function storedPathOf(folder: ProjectFolder, record: DatasetRecord, file = record.storedFile): string {
+  const path = resolve(folder.dir, ...file.split('/'));
   if (!isInside(join(folder.dir, 'datasets'), path)) {
-    throw new HostError('bad-file', `Dataset ${record.id} of "${folder.name}" points outside the project (${record.storedFile}).`);
+    throw new HostError('bad-file', `Dataset ${record.id} of "${folder.name}" points outside the project (${file}).`);
   }
   return path;
 }

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { HostError } from '../../shared/host/errors.js';
+import { MAX_LOAD_BYTES } from '../../shared/protocol/data-worker.js';
 import type { DatasetFormat } from '../../shared/schema/project.js';
 import { isCode } from './file-system.js';
 
@@ -11,9 +12,12 @@ export const IMPORT_FORMATS: Readonly<Record<string, DatasetFormat>> = {
   '.txt': 'csv',
   '.parquet': 'parquet',
   '.pq': 'parquet',
+  '.json': 'json',
+  '.ndjson': 'json',
+  '.jsonl': 'json',
 };
 
-const SUPPORTED = 'CSV (.csv, .tsv, .txt) or Parquet (.parquet, .pq)';
+const SUPPORTED = 'CSV (.csv, .tsv, .txt), Parquet (.parquet, .pq) or JSON (.json, .ndjson, .jsonl)';
 
 /** The format named by a file's extension, or a `bad-file` error that lists what Orchard can import. */
 export function formatOf(fileName: string): DatasetFormat {
@@ -47,6 +51,14 @@ export async function checkImportFile(
   if (!info.isFile()) throw new HostError('bad-file', `${shownAs} is not a file.`);
   if (info.size === 0) throw new HostError('bad-file', `${fileName} is empty.`);
   const format = formatOf(fileName);
+  if (info.size > MAX_LOAD_BYTES) {
+    const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+    throw new HostError(
+      'bad-file',
+      `${fileName} is ${gb(info.size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
+        'Split the file, or keep only the columns you need, and import the parts.',
+    );
+  }
   await checkFirstBytes(path, fileName, format, info.size);
   return { format, sizeBytes: info.size };
 }
@@ -55,10 +67,12 @@ export async function checkImportFile(
 async function checkFirstBytes(path: string, fileName: string, format: DatasetFormat, size: number): Promise<void> {
   const handle = await open(path, 'r');
   try {
-    if (format === 'csv') {
+    if (format === 'csv' || format === 'json') {
       const head = Buffer.alloc(Math.min(size, 64 * 1024));
       await handle.read(head, 0, head.length, 0);
-      if (head.includes(0)) {
+      // UTF-16 text has a zero byte in every ASCII character; its byte order mark says so.
+      const utf16 = format === 'csv' && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+      if (!utf16 && head.includes(0)) {
         throw new HostError(
           'bad-file',
           `${fileName} is not a text file: it contains binary data. Save it as CSV (UTF-8) and import that.`,

@@ -6,6 +6,8 @@ import { appVersion, defaultResourcesDir } from './app-folders.js';
 import { Datasets } from './datasets.js';
 import { Projects } from './projects.js';
 import { createSampleProject } from './sample.js';
+import { saveQuery } from './saved-query.js';
+import { Splits } from './splits.js';
 import type { HostServices, HostServicesOptions } from './types.js';
 import { stageUpload } from './uploads.js';
 import { isOrchardEntry, Workspace } from './workspace.js';
@@ -23,6 +25,7 @@ export async function createHostServices(opts: HostServicesOptions): Promise<Hos
   await ws.open();
   const projects = new Projects(ws, opts.emit);
   const datasets = new Datasets(ws, projects, opts.inspector, opts.emit, opts.allowPathRefs);
+  const splits = new Splits(ws, projects, opts.inspector);
   const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
 
   const offerSample = async (): Promise<boolean> => {
@@ -39,9 +42,17 @@ export async function createHostServices(opts: HostServicesOptions): Promise<Hos
     'projects.rename': ({ name, newName }) => projects.rename(name, newName),
     'projects.delete': ({ name }) => projects.delete(name),
     'projects.createSample': () => createSampleProject(ws, projects, datasets, resourcesDir),
-    'datasets.import': ({ project, file, importId }) => datasets.import(project, file, importId),
+    'datasets.import': ({ project, file, importId, options, append }) => datasets.import(project, file, importId, options, append),
+    'datasets.preview': ({ file, options }) => datasets.preview(file, options),
+    'datasets.cancelImport': ({ importId }) => datasets.cancelImport(importId),
     'datasets.remove': ({ project, datasetId }) => datasets.remove(project, datasetId),
-    'datasets.read': ({ project, datasetId }) => datasets.read(project, datasetId),
+    'datasets.read': ({ project, datasetId, copy }) => datasets.read(project, datasetId, copy),
+    'splits.create': ({ project, datasetId, spec }) => splits.create(project, datasetId, spec),
+    'splits.list': ({ project }) => splits.list(project),
+    'splits.get': ({ project, splitId }) => splits.get(project, splitId),
+    'splits.assignment': ({ project, splitId }) => splits.assignment(project, splitId),
+    'splits.delete': ({ project, splitId }) => splits.delete(project, splitId),
+    'datasets.saveQuery': (args) => saveQuery({ projects, splits, inspector: opts.inspector }, args),
     'app.openExternal': async ({ url }) => ({ opened: await opts.openExternal(checkExternalUrl(url)) }),
   };
 

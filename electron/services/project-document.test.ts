@@ -32,6 +32,9 @@ describe('project documents', () => {
     expect(dataset).toMatchObject({ originalName: 'credit-g.csv', format: 'csv', rows: 1000, sizeBytes: 139016 });
     expect(dataset?.columns).toHaveLength(21);
     expect(dataset?.storedFile).toBe(`datasets/${dataset?.id}/credit-g.csv`);
+    // Version 2 added the Parquet copy and read settings; a v1 dataset has neither, so readers use the original.
+    expect(dataset?.parquetFile).toBeUndefined();
+    expect(dataset?.read).toBeUndefined();
   });
 
   it('refuses a document from a newer Orchard with not-supported', async () => {

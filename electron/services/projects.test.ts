@@ -28,7 +28,7 @@ const projectFolders = async (): Promise<string[]> => (await readdir(t.root)).fi
 describe('projects', () => {
   it('creates, opens and lists projects, newest change first', async () => {
     const first = await h['projects.create']({ name: 'Churn' });
-    expect(first).toMatchObject({ schemaVersion: 1, name: 'Churn', datasets: [] });
+    expect(first).toMatchObject({ schemaVersion: 2, name: 'Churn', datasets: [] });
     expect(first.id).toMatch(/^prj_[0-9a-f]{16}$/);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await h['projects.create']({ name: '  Fraud 2025  ' });

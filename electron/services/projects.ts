@@ -101,7 +101,7 @@ export class Projects {
       await this.refuseTakenName(name);
       const now = new Date().toISOString();
       const created: ProjectDocument = {
-        schemaVersion: 1,
+        schemaVersion: 2,
         id: 'prj_' + randomBytes(8).toString('hex'),
         name,
         createdAt: now,

@@ -1,4 +1,6 @@
 import type { DatasetRecord, ProjectDocument } from '../schema/project.js';
+import type { FilePreview, ReadOptions } from '../protocol/data-worker.js';
+import type { SplitDocument, SplitSpec } from '../schema/split.js';
 
 /**
  * The one host contract. Every host (Electron IPC, the browser host over HTTP, the CLI in-process) serves
@@ -38,14 +40,46 @@ export interface HostHandlers {
   'projects.delete': { args: { name: string }; result: { deleted: string } };
   /** Builds the sample project from the dataset shipped in resources/. */
   'projects.createSample': { args: Record<string, never>; result: ProjectDocument };
-  /** Copies a file into the project, checks it with the data engine and records its lineage. */
-  'datasets.import': { args: { project: string; file: FileRef; importId: string }; result: DatasetRecord };
+  /**
+   * Copies a file into the project, reads it with the data engine as `options` say (types, missing tokens,
+   * delimiter, header; defaults otherwise), stores the typed table as Parquet beside it and records its lineage.
+   */
+  'datasets.import': {
+    /** `append`: more files dropped together, appended into the same dataset; refused (`conflict`) when their columns differ. */
+    args: { project: string; file: FileRef; importId: string; options?: ImportOptions; append?: FileRef[] };
+    result: DatasetRecord;
+  };
+  /** How a file would be read, before anything is saved: detected settings, a kind per column, sample rows. */
+  'datasets.preview': { args: { project: string; file: FileRef; options?: ImportOptions }; result: FilePreview };
+  /** Stops a running import (copy or inspection); the import then fails with `cancelled` and changes nothing. */
+  'datasets.cancelImport': { args: { importId: string }; result: { cancelled: boolean } };
   'datasets.remove': { args: { project: string; datasetId: string }; result: ProjectDocument };
-  /** The stored copy's bytes, for the renderer's data worker. */
-  'datasets.read': { args: { project: string; datasetId: string }; result: Uint8Array };
+  /**
+   * A stored file's bytes, for the renderer's data worker: the original file, or with `copy: 'table'` the typed
+   * Parquet copy (`parquetFile`) where the dataset has one (version-1 datasets fall back to the original).
+   */
+  'datasets.read': { args: { project: string; datasetId: string; copy?: 'original' | 'table' }; result: Uint8Array };
+  /**
+   * Splits a dataset into train / validation / test (one split per dataset) and stores it in the project.
+   * From then on exploration shows the training partition only.
+   */
+  'splits.create': { args: { project: string; datasetId: string; spec: SplitSpec }; result: SplitDocument };
+  'splits.list': { args: { project: string }; result: SplitDocument[] };
+  'splits.get': { args: { project: string; splitId: string }; result: SplitDocument };
+  /** The assignment: one byte per row of the dataset (0 train, 1 validation, 2 test, 255 excluded). */
+  'splits.assignment': { args: { project: string; splitId: string }; result: Uint8Array };
+  'splits.delete': { args: { project: string; splitId: string }; result: { deleted: string } };
+  /**
+   * Runs one read-only query over the project's datasets (each under its name; split ones show their training
+   * rows only) and saves the result as a new dataset whose lineage is the query.
+   */
+  'datasets.saveQuery': { args: { project: string; sql: string; name: string; sourceDatasetIds: string[] }; result: DatasetRecord };
   /** Opens an http(s) link in the system browser. */
   'app.openExternal': { args: { url: string }; result: { opened: boolean } };
 }
+
+/** How the analyst wants a file read; anything left out is detected (see ReadOptions). */
+export type ImportOptions = Omit<ReadOptions, 'asText'>;
 
 export type HostChannel = keyof HostHandlers;
 export type HostArgs<C extends HostChannel> = HostHandlers[C]['args'];
@@ -81,8 +115,16 @@ export const HOST_CHANNELS = [
   'projects.delete',
   'projects.createSample',
   'datasets.import',
+  'datasets.preview',
+  'datasets.cancelImport',
   'datasets.remove',
   'datasets.read',
+  'splits.create',
+  'splits.list',
+  'splits.get',
+  'splits.assignment',
+  'splits.delete',
+  'datasets.saveQuery',
   'app.openExternal',
 ] as const satisfies readonly HostChannel[];
 

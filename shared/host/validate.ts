@@ -70,6 +70,17 @@ export const v = {
       }
       return out as { [K in keyof S]: ReturnType<S[K]> };
     },
+  /** An object used as a map: any keys (up to `max`), each value checked by `item`. */
+  record:
+    <T>(key: Validator<string>, item: Validator<T>, opts: { max?: number } = {}): Validator<Record<string, T>> =>
+    (value, path = '') => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (opts.max !== undefined && entries.length > opts.max) fail(path, `at most ${opts.max} entries`, value);
+      const out: Record<string, T> = {};
+      for (const [k, x] of entries) out[key(k, `${path}[key]`)] = item(x, `${path}.${k}`);
+      return out;
+    },
   /** A discriminated union on `kind`. */
   union:
     <S extends Record<string, Validator<object>>>(

@@ -1,5 +1,8 @@
-import type { ColumnInfo, DatasetFormat } from '../schema/project.js';
+import type { ColumnInfo, ColumnKind, DatasetFormat } from '../schema/project.js';
 import type { SerializedError } from '../host/errors.js';
+import type { DataSession, PartitionFilter, SplitQueryRequests } from './query.js';
+import type { ReportRequests } from './report.js';
+import type { ReportPart } from '../data/report.js';
 
 /**
  * The data worker's message protocol. Requests carry an id; the worker answers each with exactly one `ok` or
@@ -16,10 +19,43 @@ export type FileSource =
   /** A path the worker reads itself (Node worker only). */
   | { kind: 'path'; path: string };
 
+/** How to read a file; anything left out is detected. */
+export interface ReadOptions {
+  /** CSV: one character (or `\t`). */
+  delimiter?: string;
+  /** CSV: the quote character; '' for none. */
+  quote?: string;
+  /** CSV: whether the first line names the columns. */
+  header?: boolean;
+  /** Values read as missing (null). Defaults to DEFAULT_MISSING_TOKENS. */
+  missingTokens?: string[];
+  /** Column kinds chosen by the analyst; `ignore` drops the column. */
+  types?: Record<string, ColumnKind>;
+  /** Every column as its exact text, nothing read as missing (for checking a parser against expected rows). */
+  asText?: boolean;
+}
+
+/** What a file looks like before it is imported, with a suggested kind per column. */
+export interface FilePreview {
+  detected: { format: DatasetFormat; delimiter?: string; quote?: string; header?: boolean; encoding?: string };
+  columns: { name: string; detectedType: string; suggested: ColumnKind }[];
+  /** The first rows as they will be read (missing tokens already null), at most PREVIEW_ROWS. */
+  sampleRows: Cell[][];
+  missingTokens: string[];
+  /** Things the analyst should know: renamed columns, a header-only file. */
+  notes: string[];
+}
+
+export const PREVIEW_ROWS = 50;
+
 export interface TableInfo {
   table: string;
   rows: number;
   columns: ColumnInfo[];
+  /** How the file was read (detected or as asked), for lineage. */
+  read?: { delimiter?: string; quote?: string; header?: boolean; encoding?: string; missingTokens: string[] };
+  /** Things the analyst should know: renamed columns, a header-only file. */
+  notes?: string[];
 }
 
 export interface RowPage {
@@ -27,15 +63,25 @@ export interface RowPage {
   rows: Cell[][];
 }
 
-export interface DataRequests {
+/** Every request: the ones here, plus the split and SQL requests declared in query.ts. */
+export interface DataRequests extends SplitQueryRequests, ReportRequests {
   init: { args: Record<string, never>; result: { version: string } };
   /**
    * Loads a CSV or Parquet file as table `table` (replacing one of that name) and describes it. A file Orchard
    * cannot read is refused with a `bad-file` HostError and changes nothing: no half-loaded table is left.
    */
-  open: { args: { table: string; fileName: string; format: DatasetFormat; source: FileSource }; result: TableInfo };
-  /** Rows in file order; `limit` is capped at MAX_PAGE_ROWS. */
-  page: { args: { table: string; offset: number; limit: number }; result: RowPage };
+  open: { args: { table: string; fileName: string; format: DatasetFormat; source: FileSource; options?: ReadOptions }; result: TableInfo };
+  /** Reads the start of a file and suggests how to import it; loads nothing. */
+  preview: { args: { fileName: string; format: DatasetFormat; source: FileSource; options?: ReadOptions }; result: FilePreview };
+  /** The table as Parquet bytes (typed, as stored in a project). */
+  toParquet: { args: { table: string }; result: Uint8Array };
+  /**
+   * Appends open table `from` to `table` by column name (files dropped together) and closes `from`; refused with
+   * `conflict` naming the differences when their columns do not match. The names say which file is which.
+   */
+  append: { args: { table: string; from: string; tableName?: string; fromName?: string }; result: TableInfo };
+  /** Rows in file order; `limit` is capped at MAX_PAGE_ROWS. With `partition`, only that partition's rows. */
+  page: { args: { table: string; offset: number; limit: number; partition?: PartitionFilter }; result: RowPage };
   /** Drops the table; `closed` says whether there was one. */
   close: { args: { table: string }; result: { closed: boolean } };
 }
@@ -51,6 +97,8 @@ export interface DataProgress {
   phase: string;
   /** 0..1, or null when the worker cannot estimate. */
   fraction: number | null;
+  /** `profile`: a finished section of the report, to show before the rest is ready. */
+  partial?: ReportPart;
 }
 
 export type DataReplyMessage =
@@ -61,11 +109,36 @@ export type DataReplyMessage =
 /** Tables are named by the caller; only plain identifiers reach SQL. */
 export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/** The largest file the data worker loads: DuckDB-WASM has at most 4 GB of memory for the file and its table. */
+export const MAX_LOAD_BYTES = 1.5 * 1024 ** 3;
+
 /** The largest page a single request may ask for. */
 export const MAX_PAGE_ROWS = 5000;
 
+export interface InspectedFile {
+  rows: number;
+  columns: ColumnInfo[];
+  read?: TableInfo['read'];
+  notes?: string[];
+  parquet?: Uint8Array;
+}
+
 /** What the host's import needs from the data engine: the file's shape, or a `bad-file` HostError saying why not. */
 export interface DatasetInspector {
-  inspect(file: { path: string; fileName: string; format: DatasetFormat }): Promise<{ rows: number; columns: ColumnInfo[] }>;
+  /** With `parquet`, also returns the loaded table as Parquet bytes. */
+  inspect(file: {
+    path: string;
+    fileName: string;
+    format: DatasetFormat;
+    options?: ReadOptions;
+    parquet?: boolean;
+    /** Files appended to this one, read with the same options; their columns must match. */
+    append?: { path: string; fileName: string; format: DatasetFormat }[];
+  }): Promise<InspectedFile>;
+  preview?(file: { path: string; fileName: string; format: DatasetFormat; options?: ReadOptions }): Promise<FilePreview>;
+  /** Stops whatever inspection is running (its promise rejects with `cancelled`). */
+  cancel?(): Promise<void>;
+  /** A fresh data worker for one job (splits, saved queries); see DataSession in query.ts. */
+  session?(): Promise<DataSession>;
   close(): Promise<void>;
 }

@@ -72,8 +72,10 @@ describe('the host dataset inspector', () => {
   it('inspects a file by path and closes its table', async () => {
     const shape = await inspector.inspect({ path: TITANIC, fileName: 'titanic.csv', format: 'csv' });
     expect(shape.rows).toBe(891);
-    expect(shape.columns[0]).toEqual({ name: 'PassengerId', type: 'BIGINT' });
-    expect(Object.keys(shape).sort()).toEqual(['columns', 'rows']);
+    expect(shape.columns[0]).toEqual({ name: 'PassengerId', type: 'BIGINT', missing: 0 });
+    expect(shape.columns.find((c) => c.name === 'Age')?.missing).toBe(177);
+    expect(Object.keys(shape).sort()).toEqual(['columns', 'notes', 'read', 'rows']);
+    expect(shape.read).toEqual({ delimiter: ',', quote: '"', header: true, encoding: 'UTF-8', missingTokens: ['', 'NA', 'N/A', 'null', '?'] });
   });
 
   it('refuses a bad file with a bad-file HostError, and keeps working', async () => {

@@ -2,7 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as DuckDBBlocking from '@duckdb/duckdb-wasm/blocking';
-import { readParquet, readSchema } from 'parquet-wasm/node';
+import { Compression, readParquet, readSchema, Table as ParquetTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataEngine } from './core/engine.js';
 import type { DataPlatform } from './core/platform.js';
 
@@ -56,6 +56,7 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
 
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
+  arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 });
 
 /** Starts DuckDB-WASM (about a second) and returns an engine on it. */

@@ -1,7 +1,7 @@
 import type { DuckDBBindings, DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
-import initParquet, { readParquet, readSchema } from 'parquet-wasm/esm';
+import initParquet, { Compression, readParquet, readSchema, Table as ParquetTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 // @ts-expect-error The package's "exports" map omits its browser blocking build, so neither Vite nor TypeScript
 // will resolve it by package name; the file is imported by path and typed as `BrowserBlocking` below.
@@ -27,6 +27,7 @@ export const webPlatform: DataPlatform = {
   ...NO_PATHS,
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
+  arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 
 /** Loads both WebAssembly modules (DuckDB picks its exception-handling build where the browser has it). */

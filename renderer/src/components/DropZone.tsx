@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.js';
 
-const ACCEPT = '.csv,.tsv,.txt,.parquet,.pq';
+const ACCEPT = '.csv,.tsv,.txt,.parquet,.pq,.json,.ndjson,.jsonl';
 
 /**
  * Accepts files dragged from the desktop anywhere on the stage, and offers a file picker (also Ctrl/Cmd+O).
@@ -51,7 +51,7 @@ export function DropZone({ compact }: { compact: boolean }) {
       }}
     >
       <p className="dropzone-text">
-        {over ? 'Drop to import' : 'Drop CSV or Parquet files here, or'}{' '}
+        {over ? 'Drop to import' : 'Drop CSV, Parquet or JSON files here, or'}{' '}
         {!over && (
           <button className="linklike" onClick={() => inputRef.current?.click()}>
             choose files…

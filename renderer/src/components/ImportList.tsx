@@ -22,7 +22,7 @@ export function ImportList() {
                 {job.status === 'done' && 'Imported'}
                 {job.status === 'failed' && 'Not imported'}
               </span>
-              {job.status === 'running' && job.phase === 'upload' && (
+              {job.status === 'running' && job.phase !== 'save' && (
                 <button onClick={() => cancel(job.importId)} aria-label={`Cancel importing ${job.fileName}`}>
                   Cancel
                 </button>

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 const project = {
-  schemaVersion: 1 as const,
+  schemaVersion: 2 as const,
   id: 'p1',
   name: 'Churn',
   createdAt: '2026-11-28T10:00:00.000Z',

@@ -1,4 +1,5 @@
 import type { Cell, TableInfo } from '../../../shared/protocol/data-worker.js';
+import type { PartitionFilter } from '../../../shared/protocol/query.js';
 import { createDataWorkerClient, type DataWorkerClient, type WorkerPort } from '../../../shared/protocol/worker-client.js';
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import { host } from '../host/index.js';
@@ -24,7 +25,7 @@ function browserPort(worker: Worker): WorkerPort {
   };
 }
 
-function dataWorker(): Promise<DataWorkerClient> {
+export function dataWorker(): Promise<DataWorkerClient> {
   if (client === null) {
     const started = (async () => {
       const worker = new Worker(new URL('../../../workers/data/web-entry.ts', import.meta.url), {
@@ -56,11 +57,15 @@ export function openDatasetTable(project: string, dataset: DatasetRecord): Promi
   const cached = opened.get(table);
   if (cached !== undefined) return cached;
   const loading = (async () => {
-    const bytes = await host.call('datasets.read', { project, datasetId: dataset.id });
+    // The typed Parquet copy where there is one (exact types, fast); a version-1 dataset has only its original.
+    const bytes = await host.call('datasets.read', { project, datasetId: dataset.id, copy: 'table' });
     const worker = await dataWorker();
+    const stored = dataset.parquetFile !== undefined;
+    // The Parquet copy was read with the analyst's choices already: nothing in it is a missing-value token any more.
+    const read = stored ? { format: 'parquet' as const, options: { missingTokens: [] } } : { format: dataset.format };
     return worker.request(
       'open',
-      { table, fileName: dataset.originalName, format: dataset.format, source: { kind: 'bytes', bytes } },
+      { table, fileName: dataset.originalName, ...read, source: { kind: 'bytes', bytes } },
       { transfer: [bytes.buffer as ArrayBuffer] },
     );
   })();
@@ -69,7 +74,8 @@ export function openDatasetTable(project: string, dataset: DatasetRecord): Promi
   return loading;
 }
 
-export async function readPage(table: string, offset: number, limit: number): Promise<Cell[][]> {
+/** Rows of `table`; with `partition`, only that partition's rows (offset and limit count within it). */
+export async function readPage(table: string, offset: number, limit: number, partition?: PartitionFilter): Promise<Cell[][]> {
   const worker = await dataWorker();
-  return (await worker.request('page', { table, offset, limit })).rows;
+  return (await worker.request('page', { table, offset, limit, ...(partition ? { partition } : {}) })).rows;
 }

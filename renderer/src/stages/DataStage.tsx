@@ -1,10 +1,16 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable } from '../components/DataTable.js';
+import { DataViewSwitch, LockNote, useExploration, type DataView } from '../components/DataViews.js';
 import { DropZone } from '../components/DropZone.js';
 import { ImportList } from '../components/ImportList.js';
+import { ImportPreview } from '../components/ImportPreview.js';
+import { AppendQuestion } from '../components/AppendQuestion.js';
+import { SplitPanel } from '../components/SplitPanel.js';
+import { SqlConsole } from '../components/SqlConsole.js';
 import { readPage } from '../data/tables.js';
+import { QualityReportView } from './report/QualityReportView.js';
 import { useApp } from '../store/index.js';
 
 const count = new Intl.NumberFormat();
@@ -31,10 +37,14 @@ export function DataStage() {
   const select = useApp((s) => s.selectDataset);
   const remove = useApp((s) => s.removeDataset);
   const [removing, setRemoving] = useState<DatasetRecord | null>(null);
+  const [view, setView] = useState<DataView>('rows');
+  const exploration = useExploration();
+  const partition = exploration.partition;
   const fetchPage = useCallback(
-    (offset: number, limit: number) => (table ? readPage(table.table, offset, limit) : Promise.resolve([])),
-    [table],
+    (offset: number, limit: number) => (table ? readPage(table.table, offset, limit, partition ?? undefined) : Promise.resolve([])),
+    [table, partition],
   );
+  const shownTable = useMemo(() => (table && exploration.ready ? { ...table, rows: exploration.rows } : null), [table, exploration.ready, exploration.rows]);
   if (project === null) return null;
   const datasets = project.datasets;
   const active = datasets.find((d) => d.id === activeId);
@@ -51,6 +61,8 @@ export function DataStage() {
       </header>
       <DropZone compact={datasets.length > 0} />
       <ImportList />
+      <ImportPreview />
+      <AppendQuestion />
       {datasets.length > 0 && (
         <div className="datasets" role="tablist" aria-label="Datasets">
           {datasets.map((d) => (
@@ -81,13 +93,18 @@ export function DataStage() {
               Remove dataset
             </button>
           </div>
-          {status === 'running' && <p className="muted">Loading rows…</p>}
-          {status === 'failed' && (
+          <DataViewSwitch view={view} onChange={setView} extra={[{ view: 'report', label: 'Quality report' }]} />
+          <LockNote exploration={exploration} total={active.rows} />
+          {view !== 'sql' && status === 'running' && <p className="muted">Loading rows…</p>}
+          {view !== 'sql' && status === 'failed' && (
             <p className="inline-error" role="alert">
               {error}
             </p>
           )}
-          {status === 'done' && table && <DataTable table={table} fetchPage={fetchPage} />}
+          {view === 'rows' && status === 'done' && shownTable && <DataTable table={shownTable} fetchPage={fetchPage} />}
+          {view === 'split' && status === 'done' && exploration.ready && <SplitPanel columns={active.columns} split={exploration.split} />}
+          {view === 'sql' && <SqlConsole />}
+          {view === 'report' && status === 'done' && table && <QualityReportView dataset={active} table={table} />}
         </section>
       )}
       {removing && (

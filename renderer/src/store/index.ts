@@ -1,10 +1,11 @@
 import { create } from 'zustand';
+import { createExploreSlice, type ExploreSlice } from './explore.js';
 import { createImportsSlice, type ImportsSlice } from './imports.js';
 import { createNoticesSlice, type NoticesSlice } from './notices.js';
 import { createProjectSlice, type ProjectSlice } from './project.js';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspace.js';
 
-export type AppState = WorkspaceSlice & ProjectSlice & ImportsSlice & NoticesSlice;
+export type AppState = WorkspaceSlice & ProjectSlice & ImportsSlice & NoticesSlice & ExploreSlice;
 
 /** The one store, combined from typed slices (zustand's slices pattern). */
 export const useApp = create<AppState>()((...a) => ({
@@ -12,4 +13,5 @@ export const useApp = create<AppState>()((...a) => ({
   ...createProjectSlice(...a),
   ...createImportsSlice(...a),
   ...createNoticesSlice(...a),
+  ...createExploreSlice(...a),
 }));

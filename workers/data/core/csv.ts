@@ -1,47 +1,126 @@
-import { badFile, sniffCsv, type CsvDialect } from './sniff.js';
-import { duckdbReason, quoteIdent, quoteString, readHead, type LoadContext } from './load-context.js';
+import { DEFAULT_MISSING_TOKENS } from '../../../shared/schema/project.js';
+import { raggedRow, scanCsv } from './csv-scan.js';
+import { duckdbReason, quoteIdent, quoteString, readHead, type LoadContext, type LoadResult } from './load-context.js';
+import { badFile, decodeText, encodingName, SNIFF_BYTES, sniffCsv, type CsvDialect } from './sniff.js';
+
+/** A missing-value token for "nothing is missing". */
+const NOTHING_IS_MISSING = '\uE000orchard:none\uE000';
+
+/** How much of a CSV is scanned in TypeScript for its delimiter, ragged rows and unclosed quotes. */
+const SCAN_BYTES = 4 * 1024 * 1024;
 
 /**
- * Loads a CSV file with DuckDB's sniffer (delimiter, quoting, header and column types detected). Binary files
- * are refused before DuckDB sees them. When a value past the sniffer's sample does not fit the type it chose,
- * the file is read once more with every row sampled, so one odd value late in a file never blocks an import.
+ * Loads a CSV file. Orchard scans the start of the file itself (encoding, delimiter, ragged rows, unclosed
+ * quotes, each refused with its line number), then DuckDB reads it with that dialect, detecting the header and
+ * column types, with the missing-value tokens as NULL. UTF-16 is turned into UTF-8 first. When a value past the
+ * sniffer's sample does not fit the type it chose, the file is read once more with every row sampled.
  */
-export async function loadCsv(ctx: LoadContext): Promise<void> {
+export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
   ctx.progress({ phase: 'read', fraction: 0 });
-  const { head, size } = await readHead(ctx);
-  const dialect = sniffCsv(ctx.fileName, head, head.byteLength >= size);
-  ctx.progress({ phase: 'read', fraction: ctx.source.kind === 'bytes' ? 1 : null });
+  const { head, size } = await readHead(ctx, SCAN_BYTES);
+  const complete = head.byteLength >= size;
+  const dialect = sniffCsv(ctx.fileName, head.subarray(0, SNIFF_BYTES), complete && head.byteLength <= SNIFF_BYTES);
+  const { options } = ctx;
+  let delimiter = options.delimiter;
+  let quote = options.quote;
+  let fileNames: string[] | undefined;
+  if (dialect.compression === 'none') {
+    const text = decodeText(complete ? head : cutToCharacter(head, dialect), dialect);
+    const scan = scanCsv(ctx.fileName, text, complete, { delimiter, quote });
+    delimiter = scan.delimiter;
+    quote = scan.quote;
+    fileNames = scan.records[0]?.fields;
+  }
+  let bytes: Uint8Array | null = ctx.source.kind === 'bytes' ? ctx.source.bytes : null;
+  if (dialect.encoding === 'utf-16le' || dialect.encoding === 'utf-16be') {
+    // DuckDB's UTF-16 support is partial; one decode and encode here reads both byte orders the same way.
+    const raw = bytes ?? (await ctx.platform.readFile(pathOf(ctx), (fraction) => ctx.progress({ phase: 'read', fraction })));
+    bytes = new TextEncoder().encode(decodeText(raw, dialect));
+  }
+  ctx.progress({ phase: 'read', fraction: bytes !== null ? 1 : null });
 
-  if (ctx.source.kind === 'bytes') ctx.db.registerFileBuffer(ctx.virtualName, ctx.source.bytes);
-  else ctx.platform.registerPath(ctx.db, ctx.virtualName, ctx.source.path);
+  if (bytes !== null) ctx.db.registerFileBuffer(ctx.virtualName, bytes);
+  else ctx.platform.registerPath(ctx.db, ctx.virtualName, pathOf(ctx));
+  const readEncoding = dialect.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
   try {
     ctx.progress({ phase: 'parse', fraction: null });
     try {
-      ctx.conn.query(createSql(ctx, dialect, false));
+      ctx.conn.query(createSql(ctx, dialect.compression, readEncoding, delimiter, quote, false));
     } catch (err) {
       if (!isLateTypeError(err)) throw err;
       ctx.progress({ phase: 'parse', fraction: null });
-      ctx.conn.query(createSql(ctx, dialect, true));
+      ctx.conn.query(createSql(ctx, dialect.compression, readEncoding, delimiter, quote, true));
     }
   } catch (err) {
-    throw badFile(`${ctx.fileName} could not be read as CSV: ${duckdbReason(err, ctx.virtualName, ctx.fileName)}`);
+    throw csvError(ctx, err);
   } finally {
     ctx.db.dropFile(ctx.virtualName);
   }
+  return {
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(quote === undefined ? {} : { quote }),
+    encoding: encodingName(dialect),
+    ...(fileNames === undefined ? {} : { fileNames }),
+    missingApplied: true,
+  };
 }
 
-function createSql(ctx: LoadContext, dialect: CsvDialect, sampleAll: boolean): string {
-  const options = [
+function pathOf(ctx: LoadContext): string {
+  if (ctx.source.kind !== 'path') throw new Error('expected a path source');
+  return ctx.source.path;
+}
+
+/** A head cut at a byte limit may end inside a character; drop the incomplete tail. */
+function cutToCharacter(head: Uint8Array, dialect: CsvDialect): Uint8Array {
+  if (dialect.encoding === 'utf-16le' || dialect.encoding === 'utf-16be') return head.subarray(0, head.byteLength & ~1);
+  if (dialect.encoding !== 'utf-8') return head;
+  let end = head.byteLength;
+  while (end > 0 && end > head.byteLength - 4 && (head[end - 1]! & 0xc0) === 0x80) end--;
+  if (end > 0 && head[end - 1]! >= 0xc0) end--;
+  return head.subarray(0, end);
+}
+
+function createSql(
+  ctx: LoadContext,
+  compression: string,
+  encoding: string,
+  delimiter: string | undefined,
+  quote: string | undefined,
+  sampleAll: boolean,
+): string {
+  const { options } = ctx;
+  const missing = options.asText === true ? [] : (options.missingTokens ?? [...DEFAULT_MISSING_TOKENS]);
+  const list = (values: string[]) => `[${values.map(quoteString).join(', ')}]`;
+  const settings = [
     'auto_detect = true',
-    `encoding = ${quoteString(dialect.encoding)}`,
-    `compression = ${quoteString(dialect.compression)}`,
+    `encoding = ${quoteString(encoding)}`,
+    `compression = ${quoteString(compression)}`,
+    ...(delimiter === undefined ? [] : [`delim = ${quoteString(delimiter)}`]),
+    ...(quote === undefined ? [] : [`quote = ${quoteString(quote)}`, `escape = ${quoteString(quote)}`]),
+    ...(options.header === undefined ? [] : [`header = ${options.header}`]),
+    // DuckDB reads an empty cell as missing unless told otherwise; a private-use token never occurs in real text.
+    `nullstr = ${list(missing.length > 0 ? missing : [NOTHING_IS_MISSING])}`,
+    ...(options.asText === true ? ['all_varchar = true'] : []),
     ...(sampleAll ? ['sample_size = -1'] : []),
   ];
-  return `CREATE TABLE ${quoteIdent(ctx.target)} AS SELECT * FROM read_csv(${quoteString(ctx.virtualName)}, ${options.join(', ')})`;
+  const limit = ctx.limit === undefined ? '' : ` LIMIT ${ctx.limit}`;
+  return `CREATE TABLE ${quoteIdent(ctx.target)} AS SELECT * FROM read_csv(${quoteString(ctx.virtualName)}, ${settings.join(', ')})${limit}`;
 }
 
 /** A value after the sniffer's sample that does not convert to the column type it detected. */
 function isLateTypeError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   return /Conversion Error|Error when converting column/i.test(text);
+}
+
+/** DuckDB's CSV errors, said with the line number where Orchard can find it. */
+function csvError(ctx: LoadContext, err: unknown): Error {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(text);
+  if (line !== undefined && columns !== null) return raggedRow(ctx.fileName, Number(line), Number(columns[2]), Number(columns[1]));
+  if (line !== undefined && /unterminated quote/i.test(text)) {
+    return badFile(`${ctx.fileName} has a quote that is never closed, near line ${line}.`);
+  }
+  return badFile(`${ctx.fileName} could not be read as CSV: ${duckdbReason(err, ctx.virtualName, ctx.fileName)}`);
 }

@@ -5,16 +5,20 @@ import {
   TABLE_NAME,
   type DataProgress,
   type DataRequests,
+  type FilePreview,
   type FileSource,
   type RowPage,
   type TableInfo,
 } from '../../../shared/protocol/data-worker.js';
-import type { ColumnInfo } from '../../../shared/schema/project.js';
+import type { ColumnInfo, DatasetFormat } from '../../../shared/schema/project.js';
 import { tableToRows } from './cells.js';
-import { loadCsv } from './csv.js';
-import { quoteIdent, type LoadContext } from './load-context.js';
-import { loadParquet } from './parquet.js';
+import { quoteIdent } from './load-context.js';
+import { loadTable, tableToParquet } from './load.js';
+import { previewFile } from './preview.js';
 import type { DataPlatform } from './platform.js';
+import type { ConsoleAccess } from './sql-console.js';
+import { dropSplit, partitionPage, type SplitAccess } from './split-table.js';
+import type { ReportAccess } from './profile/source.js';
 
 export type ProgressListener = (progress: DataProgress) => void;
 
@@ -60,23 +64,14 @@ export class DataEngine {
     const { fileName, format, source } = checkOpen(args);
     const n = ++this.loads;
     const staging = `__orchard_load_${n}`;
-    const ctx: LoadContext = {
-      db: this.db,
-      conn: this.conn,
-      platform: this.platform,
-      fileName,
-      source,
-      target: staging,
-      virtualName: `orchard_file_${n}.${format}`,
-      progress: onProgress,
-    };
+    const parts = { db: this.db, conn: this.conn, platform: this.platform };
     try {
-      await (format === 'csv' ? loadCsv(ctx) : loadParquet(ctx));
-      onProgress({ phase: 'describe', fraction: null });
-      const columns = this.describe(staging);
+      const request = { fileName, format, source, ...(args.options === undefined ? {} : { options: args.options }) };
+      const loaded = await loadTable(parts, request, staging, `orchard_file_${n}.${format}`, onProgress);
+      const columns = loaded.columns;
       const rows = Number(this.conn.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(staging)}`).getChildAt(0)?.get(0) ?? 0);
       this.replace(table, staging);
-      const info: TableInfo = { table, rows, columns };
+      const info: TableInfo = { table, rows, columns, read: loaded.read, notes: loaded.notes };
       this.tables.set(table.toLowerCase(), {
         ...info,
         byRowId: !columns.some((c) => c.name.toLowerCase() === 'rowid'),
@@ -90,6 +85,23 @@ export class DataEngine {
     }
   }
 
+  /** How a file would be read, with a sample of rows and a suggested kind per column; loads nothing. */
+  async preview(args: DataRequests['preview']['args'], onProgress: ProgressListener = () => undefined): Promise<FilePreview> {
+    const { fileName, format, source } = checkOpen(args);
+    const n = ++this.loads;
+    const parts = { db: this.db, conn: this.conn, platform: this.platform };
+    const request = { fileName, format, source, ...(args.options === undefined ? {} : { options: args.options }) };
+    return previewFile(parts, request, `__orchard_preview_${n}`, `orchard_file_${n}.${format}`, onProgress);
+  }
+
+  /** An open table as Parquet bytes, typed as loaded (what a project stores beside the original file). */
+  toParquet(args: DataRequests['toParquet']['args']): Uint8Array {
+    const table = checkTable(args?.table);
+    const open = this.tables.get(table.toLowerCase());
+    if (open === undefined) throw new HostError('not-found', `No table named ${table} is open.`);
+    return tableToParquet({ db: this.db, conn: this.conn, platform: this.platform }, open.table, open.columns.length === 0 ? '*' : open.selectList);
+  }
+
   /** Rows `offset .. offset+limit` in file order; `limit` is capped at MAX_PAGE_ROWS. */
   page(args: DataRequests['page']['args']): RowPage {
     const table = checkTable(args?.table);
@@ -100,9 +112,12 @@ export class DataEngine {
     if (limit === 0 || offset >= open.rows || open.columns.length === 0) return { offset, rows: [] };
     const from = `SELECT ${open.selectList} FROM ${quoteIdent(open.table)}`;
     // Tables are only ever created whole, so row ids run 0..rows-1 in file order; the range is pushed into the scan.
-    const sql = open.byRowId
-      ? `${from} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`
-      : `${from} LIMIT ${limit} OFFSET ${offset}`;
+    const sql =
+      args.partition !== undefined
+        ? partitionPage(this.conn, from, args.partition, offset, limit)
+        : open.byRowId
+          ? `${from} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`
+          : `${from} LIMIT ${limit} OFFSET ${offset}`;
     return { offset, rows: tableToRows(this.conn.query(sql)) };
   }
 
@@ -112,8 +127,26 @@ export class DataEngine {
     const open = this.tables.get(key);
     if (open === undefined) return { closed: false };
     this.conn.query(`DROP TABLE IF EXISTS ${quoteIdent(open.table)}`);
+    dropSplit(this.conn, open.table);
     this.tables.delete(key);
     return { closed: true };
+  }
+
+  /** What the split and SQL requests (split-table.ts, sql-console.ts) need: the connection and the open tables. */
+  get access(): SplitAccess & ConsoleAccess & ReportAccess {
+    const lookup = (name: string): OpenTable => {
+      const open = this.tables.get(checkTable(name).toLowerCase());
+      if (open === undefined) throw new HostError('not-found', `No table named ${name} is open.`);
+      return open;
+    };
+    const adopt = (name: string): TableInfo => {
+      const columns = this.describe(name);
+      const rows = Number(this.conn.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(name)}`).getChildAt(0)?.get(0) ?? 0);
+      const byRowId = !columns.some((c) => c.name.toLowerCase() === 'rowid');
+      this.tables.set(name.toLowerCase(), { table: name, rows, columns, byRowId, selectList: columns.map(selectItem).join(', ') });
+      return { table: name, rows, columns };
+    };
+    return { conn: this.conn, table: lookup, adopt };
   }
 
   /** Closes the connection; the engine is unusable afterwards. */
@@ -176,10 +209,10 @@ function checkCount(value: unknown, what: string): number {
   throw invalid(`The page ${what} must be a whole number of rows, 0 or more.`);
 }
 
-function checkOpen(args: DataRequests['open']['args']): { fileName: string; format: 'csv' | 'parquet'; source: FileSource } {
+function checkOpen(args: DataRequests['preview']['args']): { fileName: string; format: DatasetFormat; source: FileSource } {
   const { fileName, format, source } = args;
   if (typeof fileName !== 'string' || fileName.length === 0) throw invalid('open needs the file name to show in messages.');
-  if (format !== 'csv' && format !== 'parquet') throw invalid(`Orchard reads CSV and Parquet files, not "${String(format)}".`);
+  if (format !== 'csv' && format !== 'parquet' && format !== 'json') throw invalid(`Orchard reads CSV, Parquet and JSON files, not "${String(format)}".`);
   if (source?.kind === 'bytes' && source.bytes instanceof Uint8Array) return { fileName, format, source };
   if (source?.kind === 'path' && typeof source.path === 'string' && source.path !== '') return { fileName, format, source };
   throw invalid('open needs the file as { kind: "bytes", bytes } or { kind: "path", path }.');

@@ -1,5 +1,5 @@
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
-import type { DataProgress, FileSource } from '../../../shared/protocol/data-worker.js';
+import { MAX_LOAD_BYTES, type DataProgress, type FileSource, type ReadOptions } from '../../../shared/protocol/data-worker.js';
 import type { DataPlatform } from './platform.js';
 import { badFile, SNIFF_BYTES } from './sniff.js';
 
@@ -16,18 +16,43 @@ export interface LoadContext {
   /** A name, unique in this worker, for registering the file with DuckDB. */
   virtualName: string;
   progress: (progress: DataProgress) => void;
+  options: ReadOptions;
+  /** Read only this many rows (a preview); undefined reads them all. */
+  limit?: number;
+}
+
+/** What a loader learnt about the file while reading it. */
+export interface LoadResult {
+  delimiter?: string;
+  quote?: string;
+  header?: boolean;
+  encoding?: string;
+  /** The column names exactly as the file gives them (CSV header), to explain renames. */
+  fileNames?: string[];
+  /** Whether missing-value tokens were already applied while reading (CSV); otherwise they are applied after. */
+  missingApplied: boolean;
 }
 
 /** The start of the file and its size; refuses an empty file. */
-export async function readHead(ctx: LoadContext): Promise<{ head: Uint8Array; size: number }> {
+export async function readHead(ctx: LoadContext, maxBytes = SNIFF_BYTES): Promise<{ head: Uint8Array; size: number }> {
   const { source } = ctx;
   const found =
     source.kind === 'bytes'
-      ? { head: source.bytes.subarray(0, SNIFF_BYTES), size: source.bytes.byteLength }
-      : await ctx.platform.readHead(source.path, SNIFF_BYTES);
+      ? { head: source.bytes.subarray(0, maxBytes), size: source.bytes.byteLength }
+      : await ctx.platform.readHead(source.path, maxBytes);
   const complete = found.head.byteLength >= found.size;
   if (found.size === 0 || (complete && isBlank(found.head))) throw badFile(`${ctx.fileName} is empty.`);
+  if (found.size > MAX_LOAD_BYTES) throw tooLarge(ctx.fileName, found.size);
   return found;
+}
+
+/** The refusal for a file over MAX_LOAD_BYTES: DuckDB-WASM's memory stops at 4 GB. */
+export function tooLarge(fileName: string, size: number): Error {
+  const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+  return badFile(
+    `${fileName} is ${gb(size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
+      'Split the file, or keep only the columns you need, and import the parts.',
+  );
 }
 
 function isBlank(bytes: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 import { RecordBatchReader, Type } from 'apache-arrow';
 import type { DataType, Field } from 'apache-arrow';
 import { badFile, checkParquetMagic } from './sniff.js';
-import { duckdbReason, quoteIdent, readHead, type LoadContext } from './load-context.js';
+import { duckdbReason, quoteIdent, readHead, type LoadContext, type LoadResult } from './load-context.js';
 
 /**
  * Loads a Parquet file through parquet-wasm: DuckDB-WASM has no Parquet reader offline (its parquet extension
@@ -9,7 +9,7 @@ import { duckdbReason, quoteIdent, readHead, type LoadContext } from './load-con
  * DuckDB as an Arrow IPC stream. The schema is checked first, so nested columns are refused by name before
  * anything heavy runs, and DuckDB's column types are checked again after the load.
  */
-export async function loadParquet(ctx: LoadContext): Promise<void> {
+export async function loadParquet(ctx: LoadContext): Promise<LoadResult> {
   const { fileName, source } = ctx;
   ctx.progress({ phase: 'read', fraction: 0 });
   const { head } = await readHead(ctx);
@@ -32,6 +32,7 @@ export async function loadParquet(ctx: LoadContext): Promise<void> {
   const described = ctx.conn.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(ctx.target)})`).toArray();
   const nestedTypes = described.filter((row) => NESTED_SQL.test(String(row.column_type))).map((row) => String(row.column_name));
   refuseUnsupported(fileName, nestedTypes, []);
+  return { missingApplied: false };
 }
 
 /** DuckDB type names of lists (`INTEGER[]`, `INTEGER[3]`), structs, maps and unions. */

@@ -18,6 +18,8 @@ export interface DataPlatform {
   parquetSchema(bytes: Uint8Array): Uint8Array;
   /** The whole Parquet file decoded to an Arrow IPC stream; throws with the reader's reason. */
   parquetToArrow(bytes: Uint8Array): Uint8Array;
+  /** An Arrow IPC stream written as a Parquet file (zstd-compressed). */
+  arrowToParquet(ipc: Uint8Array): Uint8Array;
 }
 
 /** A platform that can only take bytes (the browser worker): reading by path is refused. */

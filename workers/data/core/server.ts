@@ -1,6 +1,11 @@
 import { HostError, serializeError } from '../../../shared/host/errors.js';
 import type { DataProgress, DataReplyMessage, DataRequests, DataRequestType } from '../../../shared/protocol/data-worker.js';
+import { appendTables, type AppendAccess } from './append.js';
 import type { DataEngine } from './engine.js';
+import { assignSplit, attachSplit } from './split-table.js';
+import { lockFiles, materialize, runQuery } from './sql-console.js';
+import { profileTable } from './profile/profile.js';
+import { filteredRows } from './profile/rows.js';
 
 /** The worker's side of the channel: `self` in a Web Worker, `parentPort` in a Node worker thread. */
 export interface WorkerScope {
@@ -74,10 +79,35 @@ export async function dispatchDataRequest<T extends DataRequestType>(
       return { version: engine.version } satisfies DataRequests['init']['result'];
     case 'open':
       return engine.open(request.args as DataRequests['open']['args'], onProgress);
+    case 'preview':
+      return engine.preview(request.args as DataRequests['preview']['args'], onProgress);
+    case 'toParquet':
+      return engine.toParquet(request.args as DataRequests['toParquet']['args']);
+    case 'append': {
+      const args = request.args as DataRequests['append']['args'];
+      // The engine's open tables carry ColumnInfo (with kinds); its access type names the narrower shape.
+      const info = appendTables(engine.access as unknown as AppendAccess, args);
+      engine.close({ table: args.from });
+      return info;
+    }
     case 'page':
       return engine.page(request.args as DataRequests['page']['args']);
     case 'close':
       return engine.close(request.args as DataRequests['close']['args']);
+    case 'assignSplit':
+      return assignSplit(engine.access, request.args as DataRequests['assignSplit']['args']);
+    case 'attachSplit':
+      return attachSplit(engine.access, request.args as DataRequests['attachSplit']['args']);
+    case 'query':
+      return runQuery(engine.access, request.args as DataRequests['query']['args']);
+    case 'materialize':
+      return materialize(engine.access, request.args as DataRequests['materialize']['args']);
+    case 'lockFiles':
+      return lockFiles(engine.access);
+    case 'profile':
+      return profileTable(engine.access, request.args as DataRequests['profile']['args'], onProgress);
+    case 'rows':
+      return filteredRows(engine.access, request.args as DataRequests['rows']['args']);
     default:
       throw new HostError('invalid-argument', `The data worker has no request named "${String(request.type).slice(0, 60)}".`);
   }

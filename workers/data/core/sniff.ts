@@ -4,8 +4,10 @@ import { HostError } from '../../../shared/host/errors.js';
 export const SNIFF_BYTES = 64 * 1024;
 
 export interface CsvDialect {
-  /** DuckDB's `encoding` option. */
-  encoding: 'utf-8' | 'utf-16' | 'latin-1';
+  /** The text encoding; UTF-16 is turned into UTF-8 before DuckDB reads it. */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin-1';
+  /** Whether the file starts with a byte order mark. */
+  bom: boolean;
   /** DuckDB's `compression` option; a gzipped CSV named `.csv` is read as such. */
   compression: 'none' | 'gzip';
 }
@@ -31,12 +33,11 @@ export function badFile(message: string): HostError {
  * @param complete whether `head` is the whole file (so a cut-off UTF-8 sequence at its end is an error).
  */
 export function sniffCsv(fileName: string, head: Uint8Array, complete: boolean): CsvDialect {
-  if (startsWith(head, GZIP)) return { encoding: 'utf-8', compression: 'gzip' };
-  if (startsWith(head, UTF16LE_BOM)) return { encoding: 'utf-16', compression: 'none' };
-  if (startsWith(head, UTF16BE_BOM)) {
-    throw badFile(`${fileName} is UTF-16 big-endian text, which Orchard cannot read. Save it as UTF-8 CSV and import it again.`);
-  }
-  const text = startsWith(head, UTF8_BOM) ? head.subarray(3) : head;
+  if (startsWith(head, GZIP)) return { encoding: 'utf-8', bom: false, compression: 'gzip' };
+  if (startsWith(head, UTF16LE_BOM)) return { encoding: 'utf-16le', bom: true, compression: 'none' };
+  if (startsWith(head, UTF16BE_BOM)) return { encoding: 'utf-16be', bom: true, compression: 'none' };
+  const bom = startsWith(head, UTF8_BOM);
+  const text = bom ? head.subarray(3) : head;
   let controls = 0;
   for (const b of text) {
     if (b === 0) throw notText(fileName);
@@ -46,11 +47,24 @@ export function sniffCsv(fileName: string, head: Uint8Array, complete: boolean):
   if (controls > text.length / 100) throw notText(fileName);
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(text, { stream: !complete });
-    return { encoding: 'utf-8', compression: 'none' };
+    return { encoding: 'utf-8', bom, compression: 'none' };
   } catch {
     // Not UTF-8 but free of control bytes: almost always a Windows or ISO-8859 export. Latin-1 reads every byte.
-    return { encoding: 'latin-1', compression: 'none' };
+    return { encoding: 'latin-1', bom: false, compression: 'none' };
   }
+}
+
+/** The text of (the start of) a file in its encoding, without a byte order mark. */
+export function decodeText(bytes: Uint8Array, dialect: CsvDialect): string {
+  const label = dialect.encoding === 'latin-1' ? 'latin1' : dialect.encoding;
+  // TextDecoder drops a BOM by itself.
+  return new TextDecoder(label).decode(bytes);
+}
+
+/** How an encoding is named to an analyst. */
+export function encodingName(dialect: CsvDialect): string {
+  const names = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'latin-1': 'Latin-1' } as const;
+  return `${names[dialect.encoding]}${dialect.bom && dialect.encoding === 'utf-8' ? ' with BOM' : ''}`;
 }
 
 function notText(fileName: string): HostError {

@@ -1,0 +1,41 @@
+import type { QualityReport, ReportPart } from '../../../shared/data/report.js';
+import type { Cell } from '../../../shared/protocol/data-worker.js';
+import type { PartitionFilter } from '../../../shared/protocol/query.js';
+import type { RowFilter } from '../../../shared/protocol/report.js';
+import { dataWorker } from './tables.js';
+
+/**
+ * The quality report and the rows behind its charts, from the renderer's data worker. Sections arrive as they
+ * are finished; only aggregates and the requested page of rows cross to the UI thread.
+ */
+
+export interface ReportRequest {
+  table: string;
+  target: string | null;
+  partition: PartitionFilter | null;
+  fileBytes: number | null;
+}
+
+export async function runQualityReport(request: ReportRequest, onPart: (part: ReportPart, fraction: number | null) => void): Promise<QualityReport> {
+  const worker = await dataWorker();
+  return worker.request(
+    'profile',
+    { table: request.table, target: request.target, partition: request.partition, fileBytes: request.fileBytes },
+    {
+      onProgress: (p) => {
+        if (p.partial !== undefined) onPart(p.partial, p.fraction);
+      },
+    },
+  );
+}
+
+export async function readFilteredRows(
+  table: string,
+  filters: RowFilter[],
+  offset: number,
+  limit: number,
+  partition: PartitionFilter | null,
+): Promise<{ total: number; rows: Cell[][] }> {
+  const worker = await dataWorker();
+  return worker.request('rows', { table, filters, offset, limit, partition });
+}

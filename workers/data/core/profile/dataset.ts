@@ -1,0 +1,63 @@
+import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import type { ColumnOverview, DatasetFacts, MissingPattern } from '../../../../shared/data/report.js';
+import type { ColumnInfo } from '../../../../shared/schema/project.js';
+import { quoteIdent } from '../load-context.js';
+import { num, queryRow, queryRows, type ProfileSource } from './source.js';
+import type { OverviewFacts } from './overview.js';
+
+/** Dataset-wide facts: duplicate rows, the memory the values take, and which columns go missing together. */
+
+/** Columns shown in missingness patterns, those missing most first. */
+const PATTERN_COLUMNS = 20;
+const PATTERNS = 10;
+
+export function datasetFacts(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[], facts: OverviewFacts, fileBytes: number | null): DatasetFacts {
+  const { rows } = facts;
+  const distinct = columns.length === 0 ? rows : (num(queryRow(conn, `SELECT count(*) FROM (SELECT DISTINCT * FROM ${source.from})`)[0]) ?? rows);
+  return {
+    rows,
+    columns: columns.length,
+    duplicateRows: rows - distinct,
+    memoryBytes: memoryEstimate(columns, facts),
+    fileBytes,
+    missingCells: facts.columns.reduce((sum, c) => sum + c.missing, 0),
+    missingPatterns: missingPatterns(conn, source, facts.columns),
+  };
+}
+
+/** Bytes per value by DuckDB type (plus one validity bit), strings as 16-byte headers plus text past 12 bytes. */
+function memoryEstimate(columns: ColumnInfo[], facts: OverviewFacts): number {
+  let bytes = 0;
+  for (const c of columns) {
+    const width = typeWidth(c.type);
+    bytes += facts.rows * (width + 1 / 8);
+    const text = facts.textLength.get(c.name);
+    if (text !== undefined) bytes += Math.max(0, text.total - 12 * (facts.columns.find((o) => o.name === c.name)?.count ?? 0));
+  }
+  return Math.round(bytes);
+}
+
+function typeWidth(type: string): number {
+  if (/^(BOOLEAN|U?TINYINT)$/.test(type)) return 1;
+  if (/^U?SMALLINT$/.test(type)) return 2;
+  if (/^(U?INTEGER|FLOAT|REAL|DATE)$/.test(type)) return 4;
+  if (/^(U?HUGEINT|UUID|INTERVAL|VARCHAR|BLOB)$/.test(type)) return 16;
+  return 8;
+}
+
+function missingPatterns(conn: DuckDBConnection, source: ProfileSource, overview: ColumnOverview[]): MissingPattern[] {
+  const shown = overview
+    .filter((c) => c.missing > 0)
+    .sort((a, b) => b.missing - a.missing)
+    .slice(0, PATTERN_COLUMNS);
+  if (shown.length === 0) return [];
+  const bits = shown.map((c) => `CASE WHEN ${quoteIdent(c.name)} IS NULL THEN '1' ELSE '0' END`).join(', ');
+  const rows = queryRows(
+    conn,
+    `SELECT concat(${bits}) AS pattern, count(*) AS n FROM ${source.from} GROUP BY pattern ORDER BY n DESC, pattern LIMIT ${PATTERNS}`,
+  );
+  return rows.map(([pattern, n]) => ({
+    missing: shown.filter((_c, i) => String(pattern)[i] === '1').map((c) => c.name),
+    rows: num(n) ?? 0,
+  }));
+}

@@ -1,0 +1,72 @@
+import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import { ID_NAME, type ColumnOverview, type ReportColumnKind } from '../../../../shared/data/report.js';
+import type { ColumnInfo } from '../../../../shared/schema/project.js';
+import { quoteIdent } from '../load-context.js';
+import { isDateType, isIntegerType, isNumericType, isText, num, queryRow, type ProfileSource } from './source.js';
+
+/** The cheap first pass: rows, and per column the values present, distinct values and text lengths. */
+
+export interface OverviewFacts {
+  rows: number;
+  columns: ColumnOverview[];
+  /** Mean text length (VARCHAR columns), and the total characters, for the memory estimate. */
+  textLength: Map<string, { mean: number | null; total: number }>;
+}
+
+/** Columns per statement, so a very wide table never makes one enormous query. */
+const CHUNK = 64;
+
+export function overviewOf(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[]): OverviewFacts {
+  const rows = num(queryRow(conn, `SELECT count(*) FROM ${source.from}`)[0]) ?? 0;
+  const out: ColumnOverview[] = [];
+  const textLength = new Map<string, { mean: number | null; total: number }>();
+  for (let start = 0; start < columns.length; start += CHUNK) {
+    const chunk = columns.slice(start, start + CHUNK);
+    const parts = chunk.flatMap((c) => {
+      const name = quoteIdent(c.name);
+      const base = [`count(${name})`, `count(DISTINCT ${name})`];
+      return isText(c.type) ? [...base, `avg(length(${name}))`, `coalesce(sum(strlen(${name})), 0)`] : base;
+    });
+    const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
+    let i = 0;
+    for (const c of chunk) {
+      const count = num(values[i++]) ?? 0;
+      const unique = num(values[i++]) ?? 0;
+      let meanLength: number | null = null;
+      if (isText(c.type)) {
+        meanLength = num(values[i++]);
+        textLength.set(c.name, { mean: meanLength, total: num(values[i++]) ?? 0 });
+      }
+      const missing = rows - count;
+      out.push({
+        name: c.name,
+        type: c.type,
+        kind: kindOf(c, count, unique, meanLength),
+        count,
+        missing,
+        missingShare: rows === 0 ? 0 : missing / rows,
+        unique,
+      });
+    }
+  }
+  return { rows, columns: out, textLength };
+}
+
+/** A column's kind from its type and its values: what an analyst would call it. */
+export function kindOf(column: ColumnInfo, count: number, unique: number, meanLength: number | null): ReportColumnKind {
+  const { type, name } = column;
+  if (type === 'BOOLEAN') return 'boolean';
+  if (isDateType(type)) return 'date';
+  const mostlyUnique = count > 20 && unique >= count * 0.95;
+  if (isNumericType(type)) {
+    if (isIntegerType(type) && count > 20 && unique === count && (ID_NAME.test(name) || unique > 1000 || isRowNumber(name))) return 'id-like';
+    return 'numeric';
+  }
+  if (mostlyUnique) return (meanLength ?? 0) > 30 ? 'text' : 'id-like';
+  if ((meanLength ?? 0) > 50 && unique > count * 0.5) return 'text';
+  return 'categorical';
+}
+
+function isRowNumber(name: string): boolean {
+  return /^(index|row|row_?num(ber)?|n|#)$/i.test(name);
+}

@@ -4,6 +4,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const script = fileURLToPath(new URL('./import.bench.ts', import.meta.url));
+const script = fileURLToPath(new URL('./data.bench.ts', import.meta.url));
 const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

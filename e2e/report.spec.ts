@@ -59,3 +59,26 @@ test('once titanic is split, the report describes the 624 training rows only', a
   const shown = Number((await report.rowsPanel.locator('h3').textContent())?.match(/([\d,]+) rows/)?.[1]?.replace(',', ''));
   expect(shown).toBeLessThan(216);
 });
+
+test('compare two columns of adult.csv: a sampled scatter coloured by income, then boxes of age by sex', async ({ page, projects, data }) => {
+  const report = new QualityReportPage(page);
+  await projects.create('Adult pairs');
+  await data.dropFile(ADULT);
+  await data.expectShape('48,842', 15);
+  await report.open();
+  await report.chooseTarget('income');
+
+  await report.comparePair('age', 'hours-per-week');
+  await expect(report.pairCaption).toHaveText(/Showing 5,000 of 48,842 rows \(seeded sample\)/, { timeout: 60_000 });
+  const scatter = await report.pairChart('scatter');
+  await expect(scatter.locator('g.mark-symbol path').first()).toBeVisible();
+  await expect(scatter.locator('svg')).toContainText('income');
+
+  await report.comparePair('sex', 'age');
+  const boxes = await report.pairChart('box');
+  await expect(boxes.locator('g.mark-rect.role-mark path').first()).toBeVisible();
+  // One whisker, one box and one median tick per sex and income: 2 × 2.
+  await expect(boxes.locator('g.mark-rule.role-mark line')).toHaveCount(4);
+  await expect(boxes.locator('g.mark-rect.role-mark path')).toHaveCount(8);
+  await expect(report.pairCaption).toContainText('48,842 rows in 4 boxes');
+});

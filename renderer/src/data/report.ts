@@ -1,7 +1,7 @@
 import type { QualityReport, ReportPart } from '../../../shared/data/report.js';
 import type { Cell } from '../../../shared/protocol/data-worker.js';
 import type { PartitionFilter } from '../../../shared/protocol/query.js';
-import type { RowFilter } from '../../../shared/protocol/report.js';
+import type { PairPlot, RowFilter } from '../../../shared/protocol/report.js';
 import { dataWorker } from './tables.js';
 
 /**
@@ -38,4 +38,10 @@ export async function readFilteredRows(
 ): Promise<{ total: number; rows: Cell[][] }> {
   const worker = await dataWorker();
   return worker.request('rows', { table, filters, offset, limit, partition });
+}
+
+/** Two columns against each other, coloured by `color`: a seeded sample of points, boxes or counts. */
+export async function readPairPlot(table: string, x: string, y: string, color: string | null, partition: PartitionFilter | null): Promise<PairPlot> {
+  const worker = await dataWorker();
+  return worker.request('pairPlot', { table, x, y, color, partition });
 }

@@ -5,6 +5,7 @@ import type { DataEngine } from './engine.js';
 import { assignSplit, attachSplit } from './split-table.js';
 import { lockFiles, materialize, runQuery } from './sql-console.js';
 import { profileTable } from './profile/profile.js';
+import { pairPlot } from './profile/pair-plot.js';
 import { filteredRows } from './profile/rows.js';
 
 /** The worker's side of the channel: `self` in a Web Worker, `parentPort` in a Node worker thread. */
@@ -108,6 +109,8 @@ export async function dispatchDataRequest<T extends DataRequestType>(
       return profileTable(engine.access, request.args as DataRequests['profile']['args'], onProgress);
     case 'rows':
       return filteredRows(engine.access, request.args as DataRequests['rows']['args']);
+    case 'pairPlot':
+      return pairPlot(engine.access, request.args as DataRequests['pairPlot']['args']);
     default:
       throw new HostError('invalid-argument', `The data worker has no request named "${String(request.type).slice(0, 60)}".`);
   }

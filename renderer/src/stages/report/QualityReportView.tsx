@@ -6,6 +6,7 @@ import { reportToHtml } from '../../../../shared/report/html.js';
 import { useApp } from '../../store/index.js';
 import { explorationOf } from '../../store/explore.js';
 import { ColumnCard } from './ColumnCard.js';
+import { PairPlotPanel } from './PairPlotPanel.js';
 import { CorrelationHeatmap, DatasetFacts, MissingPatterns, TargetSection, WarningsList } from './ReportSections.js';
 import { RowsPanel, type RowSelection } from './RowsPanel.js';
 import { useQualityReport } from './useQualityReport.js';
@@ -90,6 +91,7 @@ export function QualityReportView({ dataset, table }: Props) {
         {selection !== null && <RowsPanel table={table} partition={partition} selection={selection} onClose={() => setSelection(null)} />}
         {report.targetAnalysis !== null && <TargetSection target={report.targetAnalysis} column={report.columns.find((c) => c?.name === report.targetAnalysis?.column)} onSelect={setSelection} />}
         {report.correlations !== null && <CorrelationHeatmap correlations={report.correlations} onSelect={setSelection} />}
+        <PairPlotPanel key={table.table} table={table} partition={partition} target={target} ready={ready} />
         <MissingPatterns report={report} />
         <h3>Columns</h3>
         <div className="column-cards">

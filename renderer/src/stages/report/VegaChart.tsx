@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { VisualizationSpec } from 'vega-embed';
 
 interface Props {
@@ -11,7 +11,35 @@ interface Props {
 }
 
 /**
- * One vega-lite chart, rendered to SVG. vega-embed is loaded on first use (it is large), and runs with
+ * Charts are drawn one per task, with a yield to the event loop between them, so a report of many columns never
+ * holds the main thread for all of its charts at once (measured by the responsiveness benchmark).
+ */
+let drawing: Promise<void> = Promise.resolve();
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const run = drawing.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(work);
+  drawing = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+/** True once the element is within a screen of the viewport (always true where IntersectionObserver is missing). */
+function useNearViewport(ref: RefObject<HTMLElement | null>): boolean {
+  const [near, setNear] = useState(typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    if (near || ref.current === null) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setNear(true);
+    }, { rootMargin: '100% 0px' });
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, [near, ref]);
+  return near;
+}
+
+/**
+ * One vega-lite chart, rendered to SVG when it comes near the viewport. vega-embed is loaded on first use (it is large), and runs with
  * `ast: true`, which evaluates expressions with vega's interpreter instead of `new Function`: the app's CSP
  * allows no eval.
  */
@@ -19,18 +47,23 @@ export function VegaChart({ spec, label, onSelect, testId }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   const [error, setError] = useState<string | null>(null);
+  const near = useNearViewport(ref);
   useEffect(() => {
     select.current = onSelect;
   }, [onSelect]);
 
   useEffect(() => {
+    if (!near) return;
     let cancelled = false;
     let finalize: (() => void) | null = null;
     void (async () => {
       try {
         const { default: embed } = await import('vega-embed');
-        if (cancelled || ref.current === null) return;
-        const result = await embed(ref.current, spec, { actions: false, ast: true, renderer: 'svg', tooltip: true });
+        const result = await inTurn(async () => {
+          if (cancelled || ref.current === null) return null;
+          return embed(ref.current, spec, { actions: false, ast: true, renderer: 'svg', tooltip: true });
+        });
+        if (result === null) return;
         if (cancelled) {
           result.finalize();
           return;
@@ -48,12 +81,12 @@ export function VegaChart({ spec, label, onSelect, testId }: Props) {
       cancelled = true;
       finalize?.();
     };
-  }, [spec]);
+  }, [spec, near]);
 
   return (
     <div className="vega-chart" role="figure" aria-label={label} data-testid={testId}>
       {error !== null && <p className="inline-error">The chart could not be drawn: {error}</p>}
-      <div ref={ref} />
+      <div ref={ref} className="vega-target" />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Import speed: Orchard's data engine (DuckDB-WASM's blocking build in a worker thread, Parquet through
+ * The Data stage benchmarks (import, quality report, responsiveness). Import speed: Orchard's data engine (DuckDB-WASM's blocking build in a worker thread, Parquet through
  * parquet-wasm) against native DuckDB (@duckdb/node-api) doing the same load of the same file, in one run.
  * Writes docs/benchmarks.md. Usage: npm run bench [-- --rows N]
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS } from '../test/team-files.js';
 import { startNodeDataWorker } from '../workers/data/node-client.js';
+import { longTaskBench } from './longtasks.bench.js';
 import { reportBench } from './report.bench.js';
 
 const rowsArg = process.argv.indexOf('--rows');
@@ -78,6 +79,8 @@ try {
   await worker.terminate();
   const reportSection = await reportBench(dir, ROWS);
   console.log(reportSection);
+  const responsiveSection = await longTaskBench(dir, ROWS);
+  console.log(responsiveSection);
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const table = rows
@@ -100,7 +103,8 @@ ${table}
 
 Native DuckDB uses every core and its own Parquet reader; the WASM engine is single-threaded.
 
-${reportSection}`;
+${reportSection}
+${responsiveSection}`;
   await writeFile(new URL('../docs/benchmarks.md', import.meta.url), doc);
   console.log('wrote docs/benchmarks.md');
 } finally {

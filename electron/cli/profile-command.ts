@@ -4,24 +4,14 @@ import type { ColumnProfile, QualityReport } from '../../shared/data/report.js';
 import { formatNumber, formatShare, measureName } from '../../shared/data/warnings.js';
 import { HostError } from '../../shared/host/errors.js';
 import { reportToHtml } from '../../shared/report/html.js';
-import type { DatasetFormat } from '../../shared/schema/project.js';
 import { startNodeDataWorker } from '../../workers/data/node-client.js';
 import { UsageError } from './args.js';
+import { IMPORT_FORMATS } from '../services/import-checks.js';
 import type { Command } from './command.js';
 import { formatBytes, formatCount, formatTable, plural, type Io } from './output.js';
 
 /** `orchard profile FILE [--target COL] [--json OUT] [--html OUT]`: the quality report of a file, without a project. */
 
-const FORMATS: Record<string, DatasetFormat> = {
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.txt': 'csv',
-  '.parquet': 'parquet',
-  '.pq': 'parquet',
-  '.json': 'json',
-  '.ndjson': 'json',
-  '.jsonl': 'json',
-};
 
 export const profileCommand: Command = {
   words: ['profile'],
@@ -37,7 +27,7 @@ export const profileCommand: Command = {
   ],
   run: async ({ operands: [file = ''], options, io }) => {
     const path = resolve(file);
-    const format = FORMATS[extname(path).toLowerCase()];
+    const format = IMPORT_FORMATS[extname(path).toLowerCase()];
     if (format === undefined) throw new UsageError(`"${basename(path)}" is not a file Orchard reads: use .csv, .tsv, .txt, .parquet, .pq, .json or .ndjson`);
     const info = await stat(path).catch(() => null);
     if (info === null || !info.isFile()) throw new HostError('not-found', `${file} does not exist or is not a file.`);

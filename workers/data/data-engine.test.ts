@@ -6,42 +6,17 @@ import { Float64, Int64, Table, Utf8, vectorFromArray, tableToIPC, Int32, Bool, 
 import { Table as ParquetTable, writeParquet } from 'parquet-wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../shared/host/errors.js';
-import type { Cell, DataProgress, DataRequests, DataRequestType } from '../../shared/protocol/data-worker.js';
-import type { RequestOptions } from '../../shared/protocol/worker-client.js';
+import type { Cell, DataProgress, DataRequestType } from '../../shared/protocol/data-worker.js';
 import type { ColumnInfo } from '../../shared/schema/project.js';
-import { dispatchDataRequest } from './core/server.js';
-import { startNodeDataWorker } from './node-client.js';
-import { createNodeDataEngine } from './platform.node.js';
 import { CORPUS, DATASETS } from '../../test/team-files.js';
+import { ENGINE_TARGETS, type Request } from './test-support.js';
 
 /**
  * One behaviour suite, run against the engine in this process and against the worker thread through its client
  * (STYLE item 9). Real DuckDB-WASM, real parquet-wasm, real files.
  */
 
-type Request = <T extends DataRequestType>(type: T, args: DataRequests[T]['args'], opts?: RequestOptions<DataProgress>) => Promise<DataRequests[T]['result']>;
-interface Target {
-  name: string;
-  start(): Promise<{ request: Request; stop(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'the in-process engine',
-    async start() {
-      const engine = await createNodeDataEngine();
-      const request: Request = (type, args, opts) => dispatchDataRequest(engine, type, args, opts?.onProgress);
-      return { request, stop: async () => engine.dispose() };
-    },
-  },
-  {
-    name: 'the worker thread client',
-    async start() {
-      const client = await startNodeDataWorker();
-      return { request: (type, args, opts) => client.request(type, args, opts), stop: () => client.terminate() };
-    },
-  },
-];
+const targets = ENGINE_TARGETS;
 
 const PARQUET_TESTING = join(CORPUS, 'parquet-testing');
 const dir = mkdtempSync(join(tmpdir(), 'orchard-data-'));

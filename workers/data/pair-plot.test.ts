@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cell, DataRequests, DataRequestType } from '../../shared/protocol/data-worker.js';
+import type { Cell } from '../../shared/protocol/data-worker.js';
 import { trainingPartition } from '../../shared/protocol/query.js';
 import type { PairBox, PairPlot } from '../../shared/protocol/report.js';
 import { DATASETS } from '../../test/team-files.js';
-import { dispatchDataRequest } from './core/server.js';
-import { startNodeDataWorker } from './node-client.js';
-import { createNodeDataEngine } from './platform.node.js';
+import { ENGINE_TARGETS, type Request } from './test-support.js';
 
 /**
  * Two columns against each other (`pairPlot`) on titanic.csv, through the in-process engine and the worker
@@ -13,26 +11,7 @@ import { createNodeDataEngine } from './platform.node.js';
  * (linear interpolation, as pandas' `quantile` does), not through DuckDB.
  */
 
-type Request = <T extends DataRequestType>(type: T, args: DataRequests[T]['args']) => Promise<DataRequests[T]['result']>;
-
-const targets = [
-  {
-    name: 'the in-process engine',
-    async start() {
-      const engine = await createNodeDataEngine();
-      const request: Request = (type, args) => dispatchDataRequest(engine, type, args);
-      return { request, stop: async () => engine.dispose() };
-    },
-  },
-  {
-    name: 'the worker thread client',
-    async start() {
-      const client = await startNodeDataWorker();
-      const request: Request = (type, args) => client.request(type, args);
-      return { request, stop: () => client.terminate() };
-    },
-  },
-];
+const targets = ENGINE_TARGETS;
 
 const COL = { Survived: 1, Sex: 4, Age: 5, Fare: 9, Embarked: 11 } as const;
 const open = (table: string) => ({ table, fileName: 'titanic.csv', format: 'csv' as const, source: { kind: 'path' as const, path: `${DATASETS}/titanic.csv` } });

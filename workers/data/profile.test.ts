@@ -3,42 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyReportPart, emptyReport, type CorrelationMatrix, type QualityReport } from '../../shared/data/report.js';
-import type { DataProgress, DataRequests, DataRequestType } from '../../shared/protocol/data-worker.js';
+import type { DataProgress } from '../../shared/protocol/data-worker.js';
 import { trainingPartition } from '../../shared/protocol/query.js';
-import type { RequestOptions } from '../../shared/protocol/worker-client.js';
 import type { ColumnInfo } from '../../shared/schema/project.js';
 import { DATASETS } from '../../test/team-files.js';
 import { sampledAuc, sampledSpearman } from './core/profile/sampled.js';
 import { buildSource, type ReportAccess } from './core/profile/source.js';
 import { dispatchDataRequest } from './core/server.js';
-import { startNodeDataWorker } from './node-client.js';
 import { createNodeDataEngine } from './platform.node.js';
+import { ENGINE_TARGETS, type Request } from './test-support.js';
 
 /**
  * The quality report on real files, through the in-process engine and the worker client (STYLE 9), checked
  * against pandas/SciPy/scikit-learn values made by scripts/fixtures/make_profile_fixtures.py.
  */
 
-type Request = <T extends DataRequestType>(type: T, args: DataRequests[T]['args'], opts?: RequestOptions<DataProgress>) => Promise<DataRequests[T]['result']>;
-
-const targets = [
-  {
-    name: 'the in-process engine',
-    async start() {
-      const engine = await createNodeDataEngine();
-      const request: Request = (type, args, opts) => dispatchDataRequest(engine, type, args, opts?.onProgress);
-      return { request, stop: async () => engine.dispose() };
-    },
-  },
-  {
-    name: 'the worker thread client',
-    async start() {
-      const client = await startNodeDataWorker();
-      const request: Request = (type, args, opts) => client.request(type, args, opts);
-      return { request, stop: () => client.terminate() };
-    },
-  },
-];
+const targets = ENGINE_TARGETS;
 
 interface Fixture {
   rows: number;

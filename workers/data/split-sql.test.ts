@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DataProgress, DataRequests, DataRequestType } from '../../shared/protocol/data-worker.js';
 import { trainingPartition, type QueryOutcome } from '../../shared/protocol/query.js';
-import type { RequestOptions } from '../../shared/protocol/worker-client.js';
 import type { SplitSpec } from '../../shared/schema/split.js';
 import { DATASETS } from '../../test/team-files.js';
-import { dispatchDataRequest } from './core/server.js';
 import { checkReadOnly, errorPosition } from './core/sql-statement.js';
-import { startNodeDataWorker } from './node-client.js';
-import { createNodeDataEngine } from './platform.node.js';
+import { ENGINE_TARGETS, type Request } from './test-support.js';
 
 /**
  * Splits and the SQL console on the real DuckDB-WASM engine, in this process and through the worker thread
  * (one suite, two targets), on the team's real files.
  */
-
-type Request = <T extends DataRequestType>(type: T, args: DataRequests[T]['args'], opts?: RequestOptions<DataProgress>) => Promise<DataRequests[T]['result']>;
 
 interface SklearnPartition {
   rows: number;
@@ -34,24 +28,7 @@ const SKLEARN = JSON.parse(readFileSync(join(import.meta.dirname, '../../shared/
 
 const stratified = (target: string, seed = 42): SplitSpec => ({ method: 'stratified', target, fractions: [0.7, 0.15, 0.15], seed });
 
-const targets = [
-  {
-    name: 'the in-process engine',
-    async start() {
-      const engine = await createNodeDataEngine();
-      const request: Request = (type, args, opts) => dispatchDataRequest(engine, type, args, opts?.onProgress);
-      return { request, stop: async () => engine.dispose() };
-    },
-  },
-  {
-    name: 'the worker thread client',
-    async start() {
-      const client = await startNodeDataWorker();
-      const request: Request = (type, args, opts) => client.request(type, args, opts);
-      return { request, stop: () => client.terminate() };
-    },
-  },
-];
+const targets = ENGINE_TARGETS;
 
 describe.each(targets)('splits and SQL on $name', (target) => {
   let request: Request;

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,6 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin', 'orchard.mjs');
 const ADULT = join(DATASETS, 'adult.csv');
 const TITANIC = join(DATASETS, 'titanic.csv');
-const hasDataEngine = existsSync(join(repo, 'workers', 'data', 'node-inspector.ts'));
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
 let workspace: string;
@@ -109,7 +107,7 @@ describe('orchard import', { timeout: 90_000 }, () => {
     }
   });
 
-  it.skipIf(!hasDataEngine || !existsSync(ADULT))(
+  it(
     'imports adult.csv with the real data engine and reports it in info --json',
     { timeout: 120_000 },
     async () => {

@@ -1,4 +1,5 @@
 import type { HostEvents, ImportPhase } from '../../shared/host/contract.js';
+export { formatBytes } from '../../shared/format.js';
 
 /** Where the CLI writes: results to stdout, messages and progress to stderr. */
 export interface Io {
@@ -49,18 +50,6 @@ export function processIo(): Io {
       shown = text;
     },
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatCount(n: number): string {

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { HostError } from '../../shared/host/errors.js';
-import { MAX_LOAD_BYTES } from '../../shared/protocol/data-worker.js';
+import { MAX_LOAD_BYTES, tooLargeToLoad } from '../../shared/protocol/data-worker.js';
 import type { DatasetFormat } from '../../shared/schema/project.js';
 import { isCode } from './file-system.js';
 
@@ -51,14 +51,7 @@ export async function checkImportFile(
   if (!info.isFile()) throw new HostError('bad-file', `${shownAs} is not a file.`);
   if (info.size === 0) throw new HostError('bad-file', `${fileName} is empty.`);
   const format = formatOf(fileName);
-  if (info.size > MAX_LOAD_BYTES) {
-    const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-    throw new HostError(
-      'bad-file',
-      `${fileName} is ${gb(info.size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
-        'Split the file, or keep only the columns you need, and import the parts.',
-    );
-  }
+  if (info.size > MAX_LOAD_BYTES) throw new HostError('bad-file', tooLargeToLoad(fileName, info.size));
   await checkFirstBytes(path, fileName, format, info.size);
   return { format, sizeBytes: info.size };
 }

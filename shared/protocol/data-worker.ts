@@ -112,6 +112,15 @@ export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** The largest file the data worker loads: DuckDB-WASM has at most 4 GB of memory for the file and its table. */
 export const MAX_LOAD_BYTES = 1.5 * 1024 ** 3;
 
+/** What to tell an analyst whose file is over MAX_LOAD_BYTES (the host says it before copying, the worker before reading). */
+export function tooLargeToLoad(fileName: string, size: number): string {
+  const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+  return (
+    `${fileName} is ${gb(size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
+    'Split the file, or keep only the columns you need, and import the parts.'
+  );
+}
+
 /** The largest page a single request may ask for. */
 export const MAX_PAGE_ROWS = 5000;
 

@@ -1,6 +1,7 @@
 import type { ColumnProfile, QualityReport, TargetAnalysis } from '../data/report.js';
 import { formatNumber, formatShare, measureName } from '../data/warnings.js';
 import { barChart, escapeHtml as esc, heatmap, type Bar } from './svg.js';
+import { formatBytes as bytes } from '../format.js';
 
 /**
  * The quality report as one self-contained HTML page: inline CSS and SVG, no scripts, no external URLs. It holds
@@ -56,17 +57,6 @@ export function reportToHtml(report: QualityReport, opts: HtmlOptions = {}): str
     `</main></body></html>`,
   ];
   return parts.join('\n');
-}
-
-function bytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
 function warningsSection(report: QualityReport): string {

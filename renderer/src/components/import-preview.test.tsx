@@ -46,7 +46,7 @@ describe('ImportPreview', () => {
   it('shows the detected settings, notes, appended files, kinds, tokens and the sample with missing cells marked', () => {
     show();
     expect(screen.getByTestId('detected').textContent).toBe('CSV · Semicolon-separated · first row is the header · Latin-1');
-    expect(screen.getByText('Column 3 had no name in the header; named column_3.')).toBeTruthy();
+    expect(screen.getByText('Column 3 had no name in the header; named column_3.').textContent).toBe('Column 3 had no name in the header; named column_3.');
     expect(screen.getByTestId('appending').textContent).toContain('more.csv has the same columns');
     expect((screen.getByRole('combobox', { name: 'Type of id' }) as HTMLSelectElement).value).toBe('identifier');
     expect(screen.getByTestId('missing-tokens').textContent).toContain('a single space');
@@ -68,6 +68,6 @@ describe('ImportPreview', () => {
   it('waits for a changed choice to be previewed before Import', () => {
     show('running');
     expect((screen.getByRole('button', { name: 'Import' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText('Reading again with your choices…')).toBeTruthy();
+    expect(screen.getByText('Reading again with your choices…').textContent).toBe('Reading again with your choices…');
   });
 });

@@ -12,20 +12,9 @@ import { SqlConsole } from '../components/SqlConsole.js';
 import { readPage } from '../data/tables.js';
 import { QualityReportView } from './report/QualityReportView.js';
 import { useApp } from '../store/index.js';
+import { formatBytes as bytes } from '../../../shared/format.js';
 
 const count = new Intl.NumberFormat();
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
 
 /** The Data stage: import files, pick a dataset, scroll its rows. */
 export function DataStage() {

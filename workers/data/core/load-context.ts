@@ -1,5 +1,5 @@
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
-import { MAX_LOAD_BYTES, type DataProgress, type FileSource, type ReadOptions } from '../../../shared/protocol/data-worker.js';
+import { MAX_LOAD_BYTES, tooLargeToLoad, type DataProgress, type FileSource, type ReadOptions } from '../../../shared/protocol/data-worker.js';
 import type { DataPlatform } from './platform.js';
 import { badFile, SNIFF_BYTES } from './sniff.js';
 
@@ -48,11 +48,7 @@ export async function readHead(ctx: LoadContext, maxBytes = SNIFF_BYTES): Promis
 
 /** The refusal for a file over MAX_LOAD_BYTES: DuckDB-WASM's memory stops at 4 GB. */
 export function tooLarge(fileName: string, size: number): Error {
-  const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-  return badFile(
-    `${fileName} is ${gb(size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
-      'Split the file, or keep only the columns you need, and import the parts.',
-  );
+  return badFile(tooLargeToLoad(fileName, size));
 }
 
 function isBlank(bytes: Uint8Array): boolean {
@@ -73,21 +69,25 @@ export function quoteString(value: string): string {
 
 const MAX_REASON_LINE = 200;
 
+/** DuckDB's error text; DuckDB-WASM sometimes sends it as JSON with an `exception_message`. */
+export function duckdbMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (!text.startsWith('{')) return text;
+  try {
+    const parsed = JSON.parse(text) as { exception_message?: unknown };
+    return typeof parsed.exception_message === 'string' ? parsed.exception_message : text;
+  } catch {
+    return text; // Not JSON after all.
+  }
+}
+
 /**
  * DuckDB's error text, cut down for an analyst: the error kind prefix, the suggested SQL options, the echoed
  * query and the parameter dump go; the line number, the original line and the cause stay. The virtual file
  * name is replaced by the user's.
  */
 export function duckdbReason(err: unknown, virtualName: string, fileName: string): string {
-  let text = err instanceof Error ? err.message : String(err);
-  if (text.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(text) as { exception_message?: unknown };
-      if (typeof parsed.exception_message === 'string') text = parsed.exception_message;
-    } catch {
-      // Not JSON after all: keep the text.
-    }
-  }
+  const text = duckdbMessage(err);
   const kept: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();

@@ -6,7 +6,7 @@ import type { Schema, Table } from 'apache-arrow';
 import type { Cell } from '../../../shared/protocol/data-worker.js';
 import type { ColumnInfo } from '../../../shared/schema/project.js';
 import { tableToRows } from './cells.js';
-import { quoteIdent, quoteString } from './load-context.js';
+import { duckdbMessage, quoteIdent, quoteString } from './load-context.js';
 import { checkReadOnly, errorPosition, lineAndColumn } from './sql-statement.js';
 
 /**
@@ -117,15 +117,7 @@ export function partitionRows(p: PartitionFilter, database?: string): string {
 }
 
 function sqlError(err: unknown, sql: string): QueryOutcome {
-  let text = err instanceof Error ? err.message : String(err);
-  if (text.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(text) as { exception_message?: unknown };
-      if (typeof parsed.exception_message === 'string') text = parsed.exception_message;
-    } catch {
-      // Not JSON: keep the text.
-    }
-  }
+  const text = duckdbMessage(err);
   const position = errorPosition(text, sql);
   const message = text.split('\n\n')[0]!.replace(/\n/g, ' ').trim();
   return { kind: 'error', message, ...position };

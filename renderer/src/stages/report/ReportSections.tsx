@@ -4,19 +4,9 @@ import { formatShare, measureName } from '../../../../shared/data/warnings.js';
 import type { RowSelection } from './RowsPanel.js';
 import { heatmapSpec, histogramSpec } from './specs.js';
 import { VegaChart } from './VegaChart.js';
+import { formatBytes as bytes } from '../../../../shared/format.js';
 
 const count = new Intl.NumberFormat('en-US');
-
-function bytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
 
 export function DatasetFacts({ report }: { report: QualityReport }) {
   const d = report.dataset;

@@ -3,8 +3,9 @@
  * parquet-wasm) against native DuckDB (@duckdb/node-api) doing the same load of the same file, in one run.
  * Writes docs/benchmarks.md. Usage: npm run bench [-- --rows N]
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { writeSection } from './doc.js';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DATASETS } from '../test/team-files.js';
@@ -82,20 +83,17 @@ try {
   const responsiveSection = await longTaskBench(dir, ROWS);
   console.log(responsiveSection);
 
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const table = rows
     .map((r) => `| ${r.case} | ${r.orchard.toFixed(0)} | ${r.native.toFixed(0)} | ${(r.orchard / r.native).toFixed(2)}× |`)
     .join('\n');
-  const doc = `# Benchmarks
+  await writeSection(
+    'data',
+    `## Import into the data engine
 
-Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
-Node ${process.version}. Best of ${REPEATS} runs; times in milliseconds.
-
-## Import into the data engine
-
-Orchard: the data worker (DuckDB-WASM 1.32 blocking build under \`worker_threads\`; Parquet decoded by
-parquet-wasm into Arrow, then ingested). Reference: native DuckDB (\`@duckdb/node-api\`) running the same load of
-the same file in the same run. Ratio = Orchard / native (lower is better). Engine start-up: ${startup.toFixed(0)} ms.
+Best of ${REPEATS} runs; times in milliseconds. Orchard: the data worker (DuckDB-WASM 1.32 blocking build under
+\`worker_threads\`; Parquet decoded by parquet-wasm into Arrow, then ingested). Reference: native DuckDB
+(\`@duckdb/node-api\`) running the same load of the same file in the same run. Ratio = Orchard / native (lower is
+better). Engine start-up: ${startup.toFixed(0)} ms.
 
 | case | Orchard ms | native DuckDB ms | ratio |
 |---|---:|---:|---:|
@@ -104,8 +102,8 @@ ${table}
 Native DuckDB uses every core and its own Parquet reader; the WASM engine is single-threaded.
 
 ${reportSection}
-${responsiveSection}`;
-  await writeFile(new URL('../docs/benchmarks.md', import.meta.url), doc);
+${responsiveSection}`,
+  );
   console.log('wrote docs/benchmarks.md');
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -30,6 +30,14 @@ const CHANNELS = [
   'splits.assignment',
   'splits.delete',
   'datasets.saveQuery',
+  'problem.get',
+  'problem.save',
+  'pipeline.get',
+  'pipeline.save',
+  'experiments.list',
+  'experiments.save',
+  'experiments.files',
+  'experiments.delete',
   'app.openExternal',
 ] as const;
 

@@ -24,6 +24,12 @@ export const OPTIONS: Readonly<Record<string, OptionKind>> = {
   missing: 'list',
   target: 'value',
   html: 'value',
+  task: 'value',
+  model: 'value',
+  cv: 'value',
+  seed: 'value',
+  out: 'value',
+  positive: 'value',
 };
 
 const SHORT: Readonly<Record<string, string>> = { h: 'help' };

@@ -29,7 +29,9 @@ export interface Command {
 
 /** `project create NAME [--json]`: the command's usage line, from its words, operands and options. */
 export function usageOf(command: Command): string {
-  const valued = (o: string): string | null => (o === 'target' ? 'COL' : o === 'html' || command.valueOptions?.includes(o) === true ? 'OUT' : null);
+  const placeholders: Record<string, string> = { target: 'COL', task: 'TASK', model: 'MODEL', cv: 'K', seed: 'N', positive: 'CLASS' };
+  const valued = (o: string): string | null =>
+    placeholders[o] ?? (o === 'out' ? (command.operands.length > 1 ? 'OUT' : 'DIR') : o === 'html' || command.valueOptions?.includes(o) === true ? 'OUT' : null);
   const repeated: Record<string, string> = { type: '[--type COL=KIND ...]', missing: '[--missing TOKEN ...]' };
   const options = command.options.map((o) =>
     repeated[o] ?? (o === 'port' ? '[--port N]' : o === 'yes' ? '--yes' : valued(o) !== null ? `[--${o} ${valued(o)}]` : `[--${o}]`),

@@ -37,7 +37,7 @@ function orchard(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [bin, ...args, '--workspace', workspace],
-      { cwd: folder.path, env: { ...process.env, ORCHARD_FROM_SOURCE: '1', ORCHARD_DEBUG: '' }, timeout: 60_000 },
+      { cwd: folder.path, env: { ...process.env, ORCHARD_FROM_SOURCE: '1', ORCHARD_DEBUG: '' }, timeout: 170_000 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
         resolve({ code, stdout, stderr });
@@ -189,5 +189,66 @@ describe('orchard usage', { timeout: 90_000 }, () => {
       );
     });
     expect(run).toEqual({ code: 0, stdout: `Created project "x" in ${other}.\n`, stderr: '' });
+  });
+});
+
+describe('orchard train and predict', () => {
+  it(
+    'trains gradient boosting on adult.csv to a test AUC of at least 0.92 and scores the file with it',
+    { timeout: 180_000 },
+    async () => {
+      const run = await orchard('train', ADULT, '--target', 'income', '--model', 'gbdt', '--out', 'run1', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        model: string;
+        params: Record<string, unknown>;
+        classes: string[];
+        leaderboard: { model: string; cv: { mean: Record<string, number> } | null }[];
+        metrics: { test: Record<string, number>; validation: Record<string, number> };
+      };
+      expect(result.model).toBe('gbdt');
+      expect(result.params).toMatchObject({ nTrees: expect.any(Number), learningRate: expect.any(Number) });
+      expect(result.classes).toEqual(['<=50K', '>50K']);
+      expect(result.metrics.test.auc).toBeGreaterThanOrEqual(0.92);
+      expect(result.metrics.test).toMatchObject({ accuracy: expect.any(Number), f1: expect.any(Number), log_loss: expect.any(Number) });
+      expect(result.leaderboard[0]!.cv!.mean.auc).toBeGreaterThan(0.9);
+      expect(run.stderr).toContain('Split stratified on income, seed 42: 34190 train, 7326 validation, 7326 test.');
+      expect((await readdir(join(folder.path, 'run1'))).sort()).toEqual(['model.json', 'pipeline.json', 'run.json']);
+
+      const scored = await orchard('predict', 'run1', TITANIC, '--out', 'bad.csv');
+      expect(scored.code).toBe(1);
+      expect(scored.stderr).toMatch(/^orchard: titanic\.csv lacks columns the model needs: age, workclass, /);
+
+      const predicted = await orchard('predict', 'run1', ADULT, '--out', 'preds.csv');
+      expect(predicted.stderr).toContain('Scored 48,842 rows of adult.csv with the gbdt model');
+      const lines = (await readFile(join(folder.path, 'preds.csv'), 'utf8')).trimEnd().split('\n');
+      expect(lines[0]).toBe('predicted_income,p_<=50K,p_>50K');
+      expect(lines).toHaveLength(48_843);
+      const labels = (await readFile(ADULT, 'utf8')).trimEnd().split('\n').slice(1).map((l) => l.split(',').at(-1)!.trim());
+      let right = 0;
+      for (let i = 1; i < lines.length; i++) {
+        const [label, p0, p1] = lines[i]!.split(',');
+        expect(Math.abs(Number(p0) + Number(p1) - 1)).toBeLessThan(1e-9);
+        if (label === labels[i - 1]) right++;
+      }
+      expect(right / 48_842).toBeGreaterThan(0.85);
+    },
+  );
+
+  it('explains what is missing or wrong before training', { timeout: 60_000 }, async () => {
+    expect(await orchard('train', ADULT, '--out', 'x')).toMatchObject({ code: 2, stderr: 'orchard: train needs --target\n' });
+    expect(await orchard('train', ADULT, '--target', 'income', '--out', 'x', '--model', 'svm')).toMatchObject({ code: 2, stderr: expect.stringContaining('--model must be one of baseline, logreg') });
+    const wrong = await orchard('train', TITANIC, '--target', 'Survive', '--out', 'x');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^orchard: titanic\.csv has no column named "Survive"; its columns are PassengerId, Survived, /);
+  });
+
+  it('trains a linear regression without folds and prints a leaderboard', { timeout: 60_000 }, async () => {
+    const run = await orchard('train', join(DATASETS, 'california_housing.csv'), '--target', 'median_house_value', '--model', 'linear', '--cv', '0', '--out', 'houses');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^MODEL +RMSE \(CV\) +MAE \(CV\) +R2 \(CV\) +RMSE \(VAL\) +FIT S\nlinear +– +– +– +\d+\.\d{4} +\d+\.\d\n/);
+    const r2 = Number(/Chosen: linear\. Test rmse [\d.]+, mae [\d.]+, r2 ([\d.]+)/.exec(run.stdout)?.[1]);
+    expect(r2).toBeGreaterThan(0.6);
+    expect(run.stderr).toContain('regression target median_house_value');
   });
 });

@@ -4,8 +4,10 @@ import { parseCommandLine, UsageError } from './args.js';
 import { usageOf, type Command } from './command.js';
 import { importCommand, infoCommand } from './dataset-commands.js';
 import { processIo, type Io } from './output.js';
+import { predictCommand } from './predict-command.js';
 import { profileCommand } from './profile-command.js';
 import { projectCommands } from './project-commands.js';
+import { trainCommand } from './train-command.js';
 import { webCommand } from './web-command.js';
 
 /**
@@ -14,7 +16,7 @@ import { webCommand } from './web-command.js';
  * mistyped. ORCHARD_DEBUG=1 adds the stack of an unexpected error.
  */
 
-const COMMANDS: Command[] = [...projectCommands, importCommand, infoCommand, profileCommand, webCommand];
+const COMMANDS: Command[] = [...projectCommands, importCommand, infoCommand, profileCommand, trainCommand, predictCommand, webCommand];
 const GROUPS: Record<string, string> = { project: 'Make, list, rename and delete projects' };
 const EVERYWHERE = ['workspace', 'help'];
 

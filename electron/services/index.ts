@@ -8,6 +8,7 @@ import { Projects } from './projects.js';
 import { createSampleProject } from './sample.js';
 import { saveQuery } from './saved-query.js';
 import { Splits } from './splits.js';
+import { Modelling } from './modelling.js';
 import type { HostServices, HostServicesOptions } from './types.js';
 import { stageUpload } from './uploads.js';
 import { isOrchardEntry, Workspace } from './workspace.js';
@@ -26,6 +27,7 @@ export async function createHostServices(opts: HostServicesOptions): Promise<Hos
   const projects = new Projects(ws, opts.emit);
   const datasets = new Datasets(ws, projects, opts.inspector, opts.emit, opts.allowPathRefs);
   const splits = new Splits(ws, projects, opts.inspector);
+  const modelling = new Modelling(ws, projects);
   const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
 
   const offerSample = async (): Promise<boolean> => {
@@ -53,6 +55,14 @@ export async function createHostServices(opts: HostServicesOptions): Promise<Hos
     'splits.assignment': ({ project, splitId }) => splits.assignment(project, splitId),
     'splits.delete': ({ project, splitId }) => splits.delete(project, splitId),
     'datasets.saveQuery': (args) => saveQuery({ projects, splits, inspector: opts.inspector }, args),
+    'problem.get': ({ project }) => modelling.problem(project),
+    'problem.save': ({ project, card }) => modelling.saveProblem(project, card),
+    'pipeline.get': ({ project }) => modelling.pipeline(project),
+    'pipeline.save': ({ project, spec }) => modelling.savePipeline(project, spec),
+    'experiments.list': ({ project }) => modelling.experiments(project),
+    'experiments.save': ({ project, record, pipeline, model }) => modelling.saveExperiment(project, record, pipeline, model),
+    'experiments.files': ({ project, id }) => modelling.experimentFiles(project, id),
+    'experiments.delete': ({ project, id }) => modelling.deleteExperiment(project, id),
     'app.openExternal': async ({ url }) => ({ opened: await opts.openExternal(checkExternalUrl(url)) }),
   };
 

@@ -11,6 +11,9 @@ import type { HostServices } from '../services/types.js';
  */
 
 export const MAX_CALL_BODY = 1024 * 1024;
+/** A kept run carries its fitted model: a random forest of deep trees is tens of megabytes of JSON. */
+export const MAX_MODEL_BODY = 512 * 1024 * 1024;
+const bodyLimit = (channel: string): number => (channel === 'experiments.save' ? MAX_MODEL_BODY : MAX_CALL_BODY);
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 const STATUS: Record<HostErrorCode, number> = {
@@ -96,7 +99,7 @@ export async function handleCall(
   }
   let args: unknown;
   try {
-    const body = await readBody(req, MAX_CALL_BODY);
+    const body = await readBody(req, bodyLimit(channel));
     args = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
   } catch (err) {
     if (err instanceof TooLarge) sendError(res, err, headers, 413);

@@ -4,10 +4,14 @@ import { ProjectsHome } from './components/ProjectsHome.js';
 import { Sidebar } from './components/Sidebar.js';
 import { host, onMenuCommand } from './host/index.js';
 import { DataStage } from './stages/DataStage.js';
+import { DefineStage } from './stages/DefineStage.js';
+import { PrepareStage } from './stages/PrepareStage.js';
+import { TrainStage } from './stages/TrainStage.js';
 import { useApp } from './store/index.js';
 
 export function App() {
   const project = useApp((s) => s.project);
+  const stage = useApp((s) => s.stage);
 
   useEffect(() => {
     const s = useApp.getState();
@@ -48,7 +52,7 @@ export function App() {
       ) : (
         <div className="project-layout">
           <Sidebar />
-          <DataStage />
+          {stage === 'define' ? <DefineStage /> : stage === 'prepare' ? <PrepareStage /> : stage === 'train' ? <TrainStage /> : <DataStage />}
         </div>
       )}
       <Notices />

@@ -1,6 +1,10 @@
 import type { DatasetRecord, ProjectDocument } from '../schema/project.js';
 import type { FilePreview, ReadOptions } from '../protocol/data-worker.js';
 import type { SplitDocument, SplitSpec } from '../schema/split.js';
+import type { ExperimentRecord } from '../ml/experiment.js';
+import type { PipelineSpec } from '../ml/pipeline/index.js';
+import type { ProblemCard } from '../ml/problem.js';
+import type { ModelState } from '../ml/types.js';
 
 /**
  * The one host contract. Every host (Electron IPC, the browser host over HTTP, the CLI in-process) serves
@@ -74,9 +78,24 @@ export interface HostHandlers {
    * rows only) and saves the result as a new dataset whose lineage is the query.
    */
   'datasets.saveQuery': { args: { project: string; sql: string; name: string; sourceDatasetIds: string[] }; result: DatasetRecord };
+  /** The project's problem card, or null before it has one. */
+  'problem.get': { args: { project: string }; result: ProblemCard | null };
+  'problem.save': { args: { project: string; card: ProblemCard }; result: ProblemCard };
+  /** The pipeline spec the Prepare stage edits, or null before one is saved. */
+  'pipeline.get': { args: { project: string }; result: PipelineSpec | null };
+  'pipeline.save': { args: { project: string; spec: PipelineSpec }; result: PipelineSpec };
+  /** Every training run kept in the project, newest first. */
+  'experiments.list': { args: { project: string }; result: ExperimentRecord[] };
+  /** Keeps a finished run (trained in the renderer's training worker) with its fitted pipeline and model. */
+  'experiments.save': { args: { project: string; record: NewExperiment; pipeline: unknown; model: ModelState }; result: ExperimentRecord };
+  'experiments.files': { args: { project: string; id: string }; result: { record: ExperimentRecord; pipeline: unknown; model: ModelState } };
+  'experiments.delete': { args: { project: string; id: string }; result: { deleted: string } };
   /** Opens an http(s) link in the system browser. */
   'app.openExternal': { args: { url: string }; result: { opened: boolean } };
 }
+
+/** An experiment as the renderer sends it; the host gives it its id and time. */
+export type NewExperiment = Omit<ExperimentRecord, 'id' | 'createdAt' | 'schemaVersion'>;
 
 /** How the analyst wants a file read; anything left out is detected (see ReadOptions). */
 export type ImportOptions = Omit<ReadOptions, 'asText'>;
@@ -125,6 +144,14 @@ export const HOST_CHANNELS = [
   'splits.assignment',
   'splits.delete',
   'datasets.saveQuery',
+  'problem.get',
+  'problem.save',
+  'pipeline.get',
+  'pipeline.save',
+  'experiments.list',
+  'experiments.save',
+  'experiments.files',
+  'experiments.delete',
   'app.openExternal',
 ] as const satisfies readonly HostChannel[];
 

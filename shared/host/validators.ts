@@ -1,9 +1,18 @@
 import type { HostArgs, HostChannel } from './contract.js';
 import { validateSplitSpec } from '../schema/split.js';
+import { HostError } from './errors.js';
 import { v, type Validator } from './validate.js';
 import { COLUMN_KINDS } from '../schema/project.js';
+import { validateProblemCard } from '../ml/problem.js';
+import { validatePipelineSpec } from '../ml/pipeline/spec.js';
 
 const name = v.string({ min: 1, max: 200 });
+const experimentId = v.string({ min: 1, max: 64 });
+/** A JSON object checked in full by the service (an experiment record, a fitted pipeline, a model state). */
+const jsonObject = <T>(what: string): Validator<T> => (value, path = '') => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HostError('invalid-argument', `${path || what} must be an object.`);
+  return value as T;
+};
 const none = v.object({});
 
 const fileRef = v.union('kind', {
@@ -54,5 +63,13 @@ export const hostValidators: { [C in HostChannel]: Validator<HostArgs<C>> } = {
     name: v.string({ min: 1, max: 200 }),
     sourceDatasetIds: v.array(v.string({ min: 1, max: 64 }), { max: 200 }),
   }),
+  'problem.get': v.object({ project: name }),
+  'problem.save': v.object({ project: name, card: validateProblemCard }),
+  'pipeline.get': v.object({ project: name }),
+  'pipeline.save': v.object({ project: name, spec: validatePipelineSpec }),
+  'experiments.list': v.object({ project: name }),
+  'experiments.save': v.object({ project: name, record: jsonObject('record'), pipeline: jsonObject('pipeline'), model: jsonObject('model') }),
+  'experiments.files': v.object({ project: name, id: experimentId }),
+  'experiments.delete': v.object({ project: name, id: experimentId }),
   'app.openExternal': v.object({ url: v.string({ min: 1, max: 2000 }) }),
 } as { [C in HostChannel]: Validator<HostArgs<C>> };

@@ -3,6 +3,7 @@ import type { SerializedError } from '../host/errors.js';
 import type { DataSession, PartitionFilter, SplitQueryRequests } from './query.js';
 import type { ReportRequests } from './report.js';
 import type { ReportPart } from '../data/report.js';
+import type { Frame, FrameColumn } from '../ml/types.js';
 
 /**
  * The data worker's message protocol. Requests carry an id; the worker answers each with exactly one `ok` or
@@ -82,8 +83,18 @@ export interface DataRequests extends SplitQueryRequests, ReportRequests {
   append: { args: { table: string; from: string; tableName?: string; fromName?: string }; result: TableInfo };
   /** Rows in file order; `limit` is capped at MAX_PAGE_ROWS. With `partition`, only that partition's rows. */
   page: { args: { table: string; offset: number; limit: number; partition?: PartitionFilter }; result: RowPage };
+  /**
+   * Every row of the named columns in row order, typed for training (see shared/ml/types.ts). A column without
+   * a `type` gets the one its kind or DuckDB type implies (shared/ml/columns.ts).
+   */
+  frame: { args: FrameRequest; result: Frame };
   /** Drops the table; `closed` says whether there was one. */
   close: { args: { table: string }; result: { closed: boolean } };
+}
+
+export interface FrameRequest {
+  table: string;
+  columns: { name: string; type?: FrameColumn['type'] }[];
 }
 
 export type DataRequestType = keyof DataRequests;

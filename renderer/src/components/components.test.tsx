@@ -30,8 +30,18 @@ describe('Sidebar', () => {
     const labels = STAGES.map((s) => s.label);
     expect(labels).toEqual(['Define', 'Data', 'Prepare', 'Train', 'Evaluate', 'Models', 'Deploy', 'Monitor', 'Govern']);
     expect(screen.getByRole('button', { name: 'Data' }).getAttribute('aria-current')).toBe('page');
-    expect(screen.queryByRole('button', { name: /Train/ })).toBeNull();
-    expect(nav.querySelectorAll('[aria-disabled="true"]')).toHaveLength(8);
+    expect(screen.queryByRole('button', { name: /Evaluate/ })).toBeNull();
+    expect(nav.querySelectorAll('[aria-disabled="true"]')).toHaveLength(5);
+  });
+
+  it('moves between the built stages', () => {
+    useApp.setState({ project, stage: 'data' });
+    render(<Sidebar />);
+    fireEvent.click(screen.getByRole('button', { name: 'Train' }));
+    expect(useApp.getState().stage).toBe('train');
+    expect(screen.getByRole('button', { name: 'Train' }).getAttribute('aria-current')).toBe('page');
+    fireEvent.click(screen.getByRole('button', { name: 'Define' }));
+    expect(useApp.getState().stage).toBe('define');
   });
 
   it('goes back to the project list', () => {

@@ -26,7 +26,7 @@ export function DataStage() {
   const select = useApp((s) => s.selectDataset);
   const remove = useApp((s) => s.removeDataset);
   const [removing, setRemoving] = useState<DatasetRecord | null>(null);
-  const [view, setView] = useState<DataView>('rows');
+  const [view, setView] = useState<DataView>(() => useApp.getState().requestedDataView ?? 'rows');
   const exploration = useExploration();
   const partition = exploration.partition;
   const fetchPage = useCallback(

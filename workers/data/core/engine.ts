@@ -19,6 +19,7 @@ import type { DataPlatform } from './platform.js';
 import type { ConsoleAccess } from './sql-console.js';
 import { dropSplit, partitionPage, type SplitAccess } from './split-table.js';
 import type { ReportAccess } from './profile/source.js';
+import type { FrameAccess } from './frame.js';
 
 export type ProgressListener = (progress: DataProgress) => void;
 
@@ -133,7 +134,7 @@ export class DataEngine {
   }
 
   /** What the split and SQL requests (split-table.ts, sql-console.ts) need: the connection and the open tables. */
-  get access(): SplitAccess & ConsoleAccess & ReportAccess {
+  get access(): SplitAccess & ConsoleAccess & ReportAccess & FrameAccess {
     const lookup = (name: string): OpenTable => {
       const open = this.tables.get(checkTable(name).toLowerCase());
       if (open === undefined) throw new HostError('not-found', `No table named ${name} is open.`);

@@ -7,6 +7,7 @@ import { lockFiles, materialize, runQuery } from './sql-console.js';
 import { profileTable } from './profile/profile.js';
 import { pairPlot } from './profile/pair-plot.js';
 import { filteredRows } from './profile/rows.js';
+import { readFrame } from './frame.js';
 
 /** The worker's side of the channel: `self` in a Web Worker, `parentPort` in a Node worker thread. */
 export interface WorkerScope {
@@ -109,6 +110,8 @@ export async function dispatchDataRequest<T extends DataRequestType>(
       return profileTable(engine.access, request.args as DataRequests['profile']['args'], onProgress);
     case 'rows':
       return filteredRows(engine.access, request.args as DataRequests['rows']['args']);
+    case 'frame':
+      return readFrame(engine.access, request.args as DataRequests['frame']['args']);
     case 'pairPlot':
       return pairPlot(engine.access, request.args as DataRequests['pairPlot']['args']);
     default:
@@ -137,6 +140,12 @@ function transferList(result: unknown): ArrayBuffer[] {
     else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) found.add(value.buffer);
   };
   take(result);
-  if (typeof result === 'object' && result !== null && !ArrayBuffer.isView(result)) Object.values(result).forEach(take);
+  if (typeof result === 'object' && result !== null && !ArrayBuffer.isView(result)) {
+    for (const value of Object.values(result)) {
+      take(value);
+      // A frame's columns: an array of objects holding typed arrays.
+      if (Array.isArray(value)) for (const item of value) if (typeof item === 'object' && item !== null) Object.values(item).forEach(take);
+    }
+  }
   return [...found];
 }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { FeatureMatrix } from '../types.js';
+import { binMatrix, binOf, edgesFromJSON, edgesOfSorted, edgesToJSON, learnBinEdges } from './binning.js';
+
+describe('binning', () => {
+  it('gives each distinct value its own bin when there are few, cutting halfway', () => {
+    const e = edgesOfSorted(Float64Array.of(1, 1, 2, 4, 4, 4), 255);
+    expect(Array.from(e)).toEqual([1.5, 3]);
+    expect([0, 1, 1.5, 1.6, 2, 3, 3.1, 4, 99].map((v) => binOf(v, e))).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    expect(binOf(NaN, e)).toBe(3);
+  });
+
+  it('cuts many distinct values into at most maxBins roughly equal bins', () => {
+    const n = 10_000;
+    const x = Float64Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const X: FeatureMatrix = { rowCount: n, names: ['x'], columns: [x] };
+    const edges = learnBinEdges(X, { maxBins: 16 });
+    expect(edges[0]!.length).toBe(15);
+    const b = binMatrix(X, edges);
+    expect(b.nBins[0]).toBe(16);
+    const counts = new Array<number>(16).fill(0);
+    for (const v of b.columns[0]!) counts[v]!++;
+    for (const c of counts) expect(Math.abs(c - n / 16)).toBeLessThan(n / 16 / 10);
+  });
+
+  it('agrees with the raw-threshold rule: bin <= k exactly when value <= edges[k]', () => {
+    const x = Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i) * 100 + (i % 3 === 0 ? NaN : 0));
+    const edges = learnBinEdges({ rowCount: x.length, names: ['x'], columns: [x] }, { maxBins: 32 });
+    const b = binMatrix({ rowCount: x.length, names: ['x'], columns: [x] }, edges);
+    const e = edges[0]!;
+    expect(e.length).toBe(31);
+    let mismatches = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (Number.isNaN(x[i]!)) {
+        if (b.columns[0]![i] !== e.length + 1) mismatches++;
+        continue;
+      }
+      for (let k = 0; k < e.length; k++) if (b.columns[0]![i]! <= k !== x[i]! <= e[k]!) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('handles all-missing, constant and infinite columns; samples with a seed', () => {
+    const n = 50;
+    const X: FeatureMatrix = {
+      rowCount: n,
+      names: ['nan', 'const', 'inf'],
+      columns: [new Float64Array(n).fill(NaN), new Float64Array(n).fill(3), Float64Array.from({ length: n }, (_, i) => (i < 10 ? -Infinity : i > 40 ? Infinity : i))],
+    };
+    const edges = learnBinEdges(X);
+    expect(edges[0]!.length).toBe(0);
+    expect(edges[1]!.length).toBe(0);
+    expect(edges[2]!.every(Number.isFinite)).toBe(true);
+    const b = binMatrix(X, edges);
+    expect(b.columns[0]!.every((v) => v === 1)).toBe(true);
+    expect(b.columns[1]!.every((v) => v === 0)).toBe(true);
+    expect(b.columns[2]![0]).toBe(0);
+    expect(b.columns[2]![49]).toBe(edges[2]!.length);
+    const big = { rowCount: 5000, names: ['x'], columns: [Float64Array.from({ length: 5000 }, (_, i) => (i * 31) % 977)] };
+    const s1 = learnBinEdges(big, { sampleRows: 500, seed: 1, maxBins: 20 });
+    expect(learnBinEdges(big, { sampleRows: 500, seed: 1, maxBins: 20 })).toEqual(s1);
+    expect(learnBinEdges(big, { sampleRows: 500, seed: 2, maxBins: 20 })).not.toEqual(s1);
+    expect(edgesFromJSON(JSON.parse(JSON.stringify(edgesToJSON(s1))))).toEqual(s1);
+  });
+});

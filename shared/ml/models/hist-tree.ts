@@ -1,0 +1,967 @@
+import type { BinnedMatrix } from './binning.js';
+
+/**
+ * The one tree grower behind the decision tree, the random forest and gradient boosting: histogram splits on
+ * binned columns (see binning.ts), grown best-first to a leaf budget or depth-first without one.
+ *
+ * Statistics. Each training row carries a few numbers and every node sums them per bin of every feature:
+ * - `gh` mode (boosting; regression trees with g = w·y, h = w): per bin [Σg, Σh, count]. A side's score is
+ *   G²/(H+λ); the leaf value is the caller's (−G/(H+λ) for boosting, G/H for a regression tree's mean).
+ * - `classes` mode (classification trees): per bin [W_0 … W_{K-1}, count], the weight of each class. Score is
+ *   Σ W_k²/W (Gini: the weighted impurity decrease is score(L) + score(R) − score(parent)) or
+ *   Σ W_k ln(W_k/W) (entropy, likewise).
+ * A split's gain is score(L) + score(R) − score(parent); both sides must hold `minSamplesLeaf` rows and
+ * `minChildWeight` of hessian (weight).
+ *
+ * Speed. Rows are partitioned in place in one index array, so a node's rows are one contiguous segment.
+ * Histograms are flat Float64Arrays (bin-major, S stats per bin), pooled and reused across trees. A split builds
+ * the histogram of its smaller child only and gets the larger one by subtracting it from the parent's (the
+ * parent's buffer becomes the child's). Building walks the rows in blocks, gathering the block's statistics once
+ * into a small contiguous buffer that stays in cache while every feature is counted. With per-node feature
+ * sampling (random forests) there is no subtraction: each node builds only its sampled features, then keeps
+ * just its best split, so no histogram outlives its node.
+ *
+ * Missing values are one extra bin per feature; a split tries them on both sides and keeps the better as the
+ * node's default direction (with no missing rows in the node, the default is the side with more rows).
+ */
+
+/** How a grower measures splits: gradient statistics, or class weights with an impurity criterion. */
+export type StatMode = { kind: 'gh'; lambda: number } | { kind: 'classes'; classes: number; criterion: 'gini' | 'entropy' };
+
+/** Limits on the tree; -1 (or a non-finite number) for maxDepth / maxLeaves means none. */
+export interface GrowerOptions {
+  maxLeaves: number;
+  maxDepth: number;
+  minSamplesLeaf: number;
+  minChildWeight: number;
+  /** A split must gain more than this. */
+  minSplitGain?: number;
+  /** Features sampled per node (random forests); 0 or ≥ nFeatures means all, with histogram subtraction. */
+  nodeFeatures?: number;
+}
+
+/** Per-row statistics for one tree. */
+export type GrowInput =
+  | { kind: 'gh'; grad: Float64Array; hess: Float64Array }
+  | { kind: 'classes'; classes: Int32Array; weights: Float64Array | null };
+
+/**
+ * A grown tree as flat arrays (node 0 is the root; a split node's children are `left` and `left + 1`).
+ * `feature` is -1 at a leaf. A row goes left when its value is <= `threshold` (its bin <= `splitBin`), and when
+ * missing, left iff `defaultLeft`. `stats` holds each node's summed statistics (S per node).
+ */
+export interface GrownTree {
+  nodeCount: number;
+  feature: Int32Array;
+  threshold: Float64Array;
+  splitBin: Int32Array;
+  defaultLeft: Uint8Array;
+  left: Int32Array;
+  gain: Float64Array;
+  stats: Float64Array;
+  /** A leaf's rows are `rowIndex[start[node] .. end[node])` (valid until the grower grows again). */
+  start: Int32Array;
+  end: Int32Array;
+}
+
+const BLOCK = 2048;
+
+/** Grows trees on one binned matrix, reusing its buffers from tree to tree. */
+export class HistTreeGrower {
+  /** Statistics per histogram bin. */
+  readonly S: number;
+  /** The training rows, partitioned by the last tree grown (see `GrownTree.start`). */
+  readonly rowIndex: Uint32Array;
+  private readonly tmp: Uint32Array;
+  private readonly ord: Float64Array;
+  private readonly ordCls: Int32Array;
+  private readonly offsets: Int32Array;
+  private readonly histSize: number;
+  private readonly pool: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private readonly lut = new Uint8Array(256);
+  private readonly nFeatures: number;
+  // Split scratch.
+  private readonly acc: Float64Array;
+  private readonly bestLeftScratch: Float64Array;
+  private readonly missScratch: Float64Array;
+  private readonly tot: Float64Array;
+  // Node store (grows).
+  private cap = 0;
+  private nNodes = 0;
+  private feature = new Int32Array(0);
+  private threshold = new Float64Array(0);
+  private splitBin = new Int32Array(0);
+  private defaultLeft = new Uint8Array(0);
+  private left = new Int32Array(0);
+  private gain = new Float64Array(0);
+  private stats = new Float64Array(0);
+  private start = new Int32Array(0);
+  private end = new Int32Array(0);
+  private depth = new Int32Array(0);
+  private hist = new Int32Array(0);
+  private bGain = new Float64Array(0);
+  private bFeature = new Int32Array(0);
+  private bBin = new Int32Array(0);
+  private bDefaultLeft = new Uint8Array(0);
+  private bLeft = new Float64Array(0);
+  private featScratch: Int32Array;
+  /** Row r's gradient and hessian at 2r and 2r+1 (gh mode), copied in at the start of each tree. */
+  private readonly gh: Float64Array;
+  /** Whether rowIndex started as 0..n-1 in this tree (so the root can skip the gather). */
+  private identity = false;
+
+  constructor(
+    private readonly data: BinnedMatrix,
+    private readonly edges: Float64Array[],
+    private readonly mode: StatMode,
+    private readonly options: GrowerOptions,
+  ) {
+    this.S = mode.kind === 'gh' ? 3 : mode.classes + 1;
+    this.nFeatures = data.columns.length;
+    this.offsets = new Int32Array(this.nFeatures + 1);
+    for (let f = 0; f < this.nFeatures; f++) this.offsets[f + 1] = this.offsets[f]! + data.nBins[f]! + 1;
+    this.histSize = this.offsets[this.nFeatures]! * this.S;
+    this.rowIndex = new Uint32Array(data.rowCount);
+    this.tmp = new Uint32Array(data.rowCount);
+    this.ord = new Float64Array(BLOCK * 2);
+    this.ordCls = new Int32Array(mode.kind === 'classes' ? BLOCK : 0);
+    this.acc = new Float64Array(this.S);
+    this.bestLeftScratch = new Float64Array(this.S);
+    this.missScratch = new Float64Array(this.S);
+    this.tot = new Float64Array(this.S);
+    this.featScratch = new Int32Array(this.nFeatures);
+    this.gh = new Float64Array(mode.kind === 'gh' ? 2 * data.rowCount : 0);
+  }
+
+  /**
+   * Grows one tree on `rows` (all rows when absent; ascending order keeps memory access sequential) using the
+   * features `features` (all when absent). `random` draws the per-node feature samples.
+   */
+  grow(input: GrowInput, rows?: Uint32Array | null, features?: Int32Array | null, random?: () => number): GrownTree {
+    if (input.kind !== this.mode.kind) throw new Error('HistTreeGrower: input does not match the stat mode');
+    const opts = this.options;
+    const S = this.S;
+    const idx = this.rowIndex;
+    let n: number;
+    this.identity = !rows;
+    if (rows) {
+      n = rows.length;
+      idx.set(rows);
+    } else {
+      n = this.data.rowCount;
+      for (let i = 0; i < n; i++) idx[i] = i;
+    }
+    if (input.kind === 'gh') {
+      // Interleave gradient and hessian so that gathering a row's pair touches one cache line.
+      const gh = this.gh;
+      const { grad, hess } = input;
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]!;
+        gh[2 * r] = grad[r]!;
+        gh[2 * r + 1] = hess[r]!;
+      }
+    }
+    const allFeats = features ?? Int32Array.from({ length: this.nFeatures }, (_, i) => i);
+    const nodeFeatures = opts.nodeFeatures ?? 0;
+    const perNode = nodeFeatures > 0 && nodeFeatures < allFeats.length;
+    if (perNode && !random) throw new Error('HistTreeGrower: per-node feature sampling needs a random source');
+    const maxLeaves = opts.maxLeaves > 0 && Number.isFinite(opts.maxLeaves) ? opts.maxLeaves : Infinity;
+    const bestFirst = maxLeaves !== Infinity;
+    const maxDepth = opts.maxDepth >= 0 && Number.isFinite(opts.maxDepth) ? opts.maxDepth : Infinity;
+    const minLeaf = Math.max(1, opts.minSamplesLeaf);
+    const minW = Math.max(opts.minChildWeight, 0);
+
+    this.nNodes = 0;
+    this.ensure(bestFirst ? Math.min(2 * maxLeaves, 1 << 20) : 64);
+    const root = this.newNode(0, n, 0);
+    this.rootStats(input, n, root);
+    let leaves = 1;
+    const open: number[] = [];
+
+    const splittable = (node: number): boolean => {
+      const count = this.end[node]! - this.start[node]!;
+      const w = this.mode.kind === 'gh' ? this.stats[node * S + 1]! : this.weightOf(node);
+      return this.depth[node]! < maxDepth && count >= 2 * minLeaf && w >= 2 * minW;
+    };
+    const evaluateWith = (node: number, h: Float64Array, feats: Int32Array, nf: number): boolean => {
+      this.findBest(node, h, feats, nf, minLeaf, minW);
+      return this.bFeature[node]! >= 0;
+    };
+    const sampleFeatures = (): number => {
+      const fs = this.featScratch;
+      const m = allFeats.length;
+      for (let i = 0; i < m; i++) fs[i] = allFeats[i]!;
+      for (let i = 0; i < nodeFeatures; i++) {
+        const j = i + Math.floor(random!() * (m - i));
+        const t = fs[i]!;
+        fs[i] = fs[j]!;
+        fs[j] = t;
+      }
+      return nodeFeatures;
+    };
+    /** Per-node mode: sample, build, evaluate, forget the histogram. */
+    const evaluateFresh = (node: number): boolean => {
+      const nf = sampleFeatures();
+      const hi = this.alloc();
+      const h = this.pool[hi]!;
+      this.build(h, input, this.start[node]!, this.end[node]!, this.featScratch, nf);
+      const ok = evaluateWith(node, h, this.featScratch, nf);
+      this.release(hi);
+      return ok;
+    };
+
+    if (splittable(root) && leaves < maxLeaves) {
+      if (perNode) {
+        if (evaluateFresh(root)) open.push(root);
+      } else {
+        const hi = this.alloc();
+        this.build(this.pool[hi]!, input, 0, n, allFeats, allFeats.length);
+        this.hist[root] = hi;
+        if (evaluateWith(root, this.pool[hi]!, allFeats, allFeats.length)) open.push(root);
+        else this.releaseNode(root);
+      }
+    }
+
+    while (open.length > 0 && leaves < maxLeaves) {
+      let node: number;
+      if (bestFirst) {
+        let bi = 0;
+        for (let i = 1; i < open.length; i++) if (this.bGain[open[i]!]! > this.bGain[open[bi]!]!) bi = i;
+        node = open[bi]!;
+        open[bi] = open[open.length - 1]!;
+        open.pop();
+      } else {
+        node = open.pop()!;
+      }
+      const [l, r] = this.split(node);
+      leaves++;
+      const wantL = leaves < maxLeaves && splittable(l);
+      const wantR = leaves < maxLeaves && splittable(r);
+      if (perNode) {
+        // Push right first so a depth-first walk takes the left child next.
+        const okR = wantR && evaluateFresh(r);
+        const okL = wantL && evaluateFresh(l);
+        if (okR) open.push(r);
+        if (okL) open.push(l);
+        continue;
+      }
+      const parentHist = this.hist[node]!;
+      this.hist[node] = -1;
+      if (!wantL && !wantR) {
+        this.release(parentHist);
+        continue;
+      }
+      const lCount = this.end[l]! - this.start[l]!;
+      const rCount = this.end[r]! - this.start[r]!;
+      const small = lCount <= rCount ? l : r;
+      const large = small === l ? r : l;
+      const wantSmall = small === l ? wantL : wantR;
+      const wantLarge = small === l ? wantR : wantL;
+      const hs = this.alloc();
+      const ph = this.pool[parentHist]!;
+      const sh = this.pool[hs]!;
+      this.build(sh, input, this.start[small]!, this.end[small]!, allFeats, allFeats.length);
+      if (wantLarge) {
+        this.subtract(ph, sh, allFeats, allFeats.length);
+        this.hist[large] = parentHist;
+      } else this.release(parentHist);
+      if (wantSmall) this.hist[small] = hs;
+      else this.release(hs);
+      const okR = wantR && evaluateWith(r, this.pool[this.hist[r]!]!, allFeats, allFeats.length);
+      const okL = wantL && evaluateWith(l, this.pool[this.hist[l]!]!, allFeats, allFeats.length);
+      if (okR) open.push(r);
+      else this.releaseNode(r);
+      if (okL) open.push(l);
+      else this.releaseNode(l);
+    }
+    for (const node of open) this.releaseNode(node);
+
+    const m = this.nNodes;
+    return {
+      nodeCount: m,
+      feature: this.feature.slice(0, m),
+      threshold: this.threshold.slice(0, m),
+      splitBin: this.splitBin.slice(0, m),
+      defaultLeft: this.defaultLeft.slice(0, m),
+      left: this.left.slice(0, m),
+      gain: this.gain.slice(0, m),
+      stats: this.stats.slice(0, m * S),
+      start: this.start.slice(0, m),
+      end: this.end.slice(0, m),
+    };
+  }
+
+  private weightOf(node: number): number {
+    const S = this.S;
+    let w = 0;
+    for (let k = 0; k < S - 1; k++) w += this.stats[node * S + k]!;
+    return w;
+  }
+
+  private rootStats(input: GrowInput, n: number, root: number): void {
+    const idx = this.rowIndex;
+    const S = this.S;
+    const st = this.stats;
+    if (input.kind === 'gh') {
+      let g = 0;
+      let h = 0;
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]!;
+        g += input.grad[r]!;
+        h += input.hess[r]!;
+      }
+      st[root * S] = g;
+      st[root * S + 1] = h;
+      st[root * S + 2] = n;
+    } else {
+      const K = S - 1;
+      for (let k = 0; k < K; k++) st[root * S + k] = 0;
+      const w = input.weights;
+      for (let i = 0; i < n; i++) {
+        const r = idx[i]!;
+        st[root * S + input.classes[r]!]! += w ? w[r]! : 1;
+      }
+      st[root * S + K] = n;
+    }
+  }
+
+  private ensure(need: number): void {
+    if (need <= this.cap) return;
+    const cap = Math.max(need, this.cap * 2, 16);
+    const S = this.S;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (len: number) => T, len: number): T => {
+      const b = make(len);
+      b.set(a as never);
+      return b;
+    };
+    this.feature = grow(this.feature, (k) => new Int32Array(k), cap);
+    this.threshold = grow(this.threshold, (k) => new Float64Array(k), cap);
+    this.splitBin = grow(this.splitBin, (k) => new Int32Array(k), cap);
+    this.defaultLeft = grow(this.defaultLeft, (k) => new Uint8Array(k), cap);
+    this.left = grow(this.left, (k) => new Int32Array(k), cap);
+    this.gain = grow(this.gain, (k) => new Float64Array(k), cap);
+    this.stats = grow(this.stats, (k) => new Float64Array(k), cap * S);
+    this.start = grow(this.start, (k) => new Int32Array(k), cap);
+    this.end = grow(this.end, (k) => new Int32Array(k), cap);
+    this.depth = grow(this.depth, (k) => new Int32Array(k), cap);
+    this.hist = grow(this.hist, (k) => new Int32Array(k), cap);
+    this.bGain = grow(this.bGain, (k) => new Float64Array(k), cap);
+    this.bFeature = grow(this.bFeature, (k) => new Int32Array(k), cap);
+    this.bBin = grow(this.bBin, (k) => new Int32Array(k), cap);
+    this.bDefaultLeft = grow(this.bDefaultLeft, (k) => new Uint8Array(k), cap);
+    this.bLeft = grow(this.bLeft, (k) => new Float64Array(k), cap * S);
+    this.cap = cap;
+  }
+
+  private newNode(start: number, end: number, depth: number): number {
+    this.ensure(this.nNodes + 1);
+    const id = this.nNodes++;
+    this.feature[id] = -1;
+    this.threshold[id] = 0;
+    this.splitBin[id] = 0;
+    this.defaultLeft[id] = 0;
+    this.left[id] = -1;
+    this.gain[id] = 0;
+    this.start[id] = start;
+    this.end[id] = end;
+    this.depth[id] = depth;
+    this.hist[id] = -1;
+    this.bFeature[id] = -1;
+    this.bGain[id] = 0;
+    return id;
+  }
+
+  private alloc(): number {
+    const f = this.free.pop();
+    if (f !== undefined) return f;
+    this.pool.push(new Float64Array(this.histSize));
+    return this.pool.length - 1;
+  }
+
+  private release(h: number): void {
+    this.free.push(h);
+  }
+
+  private releaseNode(node: number): void {
+    const h = this.hist[node]!;
+    if (h >= 0) {
+      this.release(h);
+      this.hist[node] = -1;
+    }
+  }
+
+  /** Splits `node` by its best split: partitions its rows, creates both children with their statistics. */
+  private split(node: number): [number, number] {
+    const S = this.S;
+    const f = this.bFeature[node]!;
+    const bin = this.bBin[node]!;
+    const dl = this.bDefaultLeft[node]!;
+    const col = this.data.columns[f]!;
+    const nb = this.data.nBins[f]!;
+    const lut = this.lut;
+    lut.fill(0);
+    for (let b = 0; b <= bin; b++) lut[b] = 1;
+    lut[nb] = dl;
+    const idx = this.rowIndex;
+    const tmp = this.tmp;
+    const s = this.start[node]!;
+    const e = this.end[node]!;
+    let nl = s;
+    let nr = 0;
+    for (let i = s; i < e; i++) {
+      const r = idx[i]!;
+      const go = lut[col[r]!]!;
+      idx[nl] = r;
+      tmp[nr] = r;
+      nl += go;
+      nr += 1 - go;
+    }
+    idx.set(tmp.subarray(0, nr), nl);
+    const depth = this.depth[node]! + 1;
+    const l = this.newNode(s, nl, depth);
+    const r = this.newNode(nl, e, depth);
+    for (let k = 0; k < S; k++) {
+      const lv = this.bLeft[node * S + k]!;
+      this.stats[l * S + k] = lv;
+      this.stats[r * S + k] = this.stats[node * S + k]! - lv;
+    }
+    // Counts are exact from the partition.
+    this.stats[l * S + S - 1] = nl - s;
+    this.stats[r * S + S - 1] = e - nl;
+    this.feature[node] = f;
+    this.splitBin[node] = bin;
+    const e0 = this.edges[f]!;
+    this.threshold[node] = bin < e0.length ? e0[bin]! : Infinity;
+    this.defaultLeft[node] = dl;
+    this.left[node] = l;
+    this.gain[node] = this.bGain[node]!;
+    return [l, r];
+  }
+
+  private subtract(parent: Float64Array, small: Float64Array, feats: Int32Array, nf: number): void {
+    const S = this.S;
+    for (let q = 0; q < nf; q++) {
+      const f = feats[q]!;
+      const a = this.offsets[f]! * S;
+      const b = this.offsets[f + 1]! * S;
+      for (let k = a; k < b; k++) parent[k] = parent[k]! - small[k]!;
+    }
+  }
+
+  /** Sums the statistics of rows rowIndex[s..e) into `hist` for the features `feats[0..nf)`. */
+  private build(hist: Float64Array, input: GrowInput, s: number, e: number, feats: Int32Array, nf: number): void {
+    const S = this.S;
+    const offsets = this.offsets;
+    const columns = this.data.columns;
+    for (let q = 0; q < nf; q++) {
+      const f = feats[q]!;
+      hist.fill(0, offsets[f]! * S, offsets[f + 1]! * S);
+    }
+    const idx = this.rowIndex;
+    const ord = this.ord;
+    if (input.kind === 'gh') {
+      const grad = input.grad;
+      const hess = input.hess;
+      if (this.identity && s === 0 && e === this.data.rowCount) {
+        // Every row, in order (a root without subsampling): no gather needed.
+        for (let b0 = s; b0 < e; b0 += BLOCK) {
+          const b1 = Math.min(e, b0 + BLOCK);
+          let q = 0;
+          for (; q + 4 <= nf; q += 4) {
+            const f0 = feats[q]!;
+            const f1 = feats[q + 1]!;
+            const f2 = feats[q + 2]!;
+            const f3 = feats[q + 3]!;
+            buildGhDirect4(hist, columns[f0]!, columns[f1]!, columns[f2]!, columns[f3]!, offsets[f0]! * 3, offsets[f1]! * 3, offsets[f2]! * 3, offsets[f3]! * 3, grad, hess, b0, b1);
+          }
+          for (; q < nf; q++) {
+            const f = feats[q]!;
+            buildGhDirect4(hist, columns[f]!, columns[f]!, columns[f]!, columns[f]!, offsets[f]! * 3, -1, -1, -1, grad, hess, b0, b1);
+          }
+        }
+        return;
+      }
+      for (let b0 = s; b0 < e; b0 += BLOCK) {
+        const b1 = Math.min(e, b0 + BLOCK);
+        const gh = this.gh;
+        for (let i = b0, j = 0; i < b1; i++, j += 2) {
+          const r2 = idx[i]! * 2;
+          ord[j] = gh[r2]!;
+          ord[j + 1] = gh[r2 + 1]!;
+        }
+        let q = 0;
+        for (; q + 4 <= nf; q += 4) {
+          const f0 = feats[q]!;
+          const f1 = feats[q + 1]!;
+          const f2 = feats[q + 2]!;
+          const f3 = feats[q + 3]!;
+          buildGhBlock4(
+            hist,
+            columns[f0]!,
+            columns[f1]!,
+            columns[f2]!,
+            columns[f3]!,
+            offsets[f0]! * 3,
+            offsets[f1]! * 3,
+            offsets[f2]! * 3,
+            offsets[f3]! * 3,
+            idx,
+            ord,
+            b0,
+            b1,
+          );
+        }
+        for (; q < nf; q++) {
+          const f = feats[q]!;
+          buildGhBlock(hist, columns[f]!, offsets[f]! * 3, idx, ord, b0, b1);
+        }
+      }
+    } else {
+      const K = S - 1;
+      const cls = input.classes;
+      const w = input.weights;
+      const oc = this.ordCls;
+      for (let b0 = s; b0 < e; b0 += BLOCK) {
+        const b1 = Math.min(e, b0 + BLOCK);
+        for (let i = b0, j = 0; i < b1; i++, j++) {
+          const r = idx[i]!;
+          oc[j] = cls[r]!;
+          ord[j] = w ? w[r]! : 1;
+        }
+        for (let q = 0; q < nf; q++) {
+          const f = feats[q]!;
+          const col = columns[f]!;
+          const base = offsets[f]! * S;
+          for (let i = b0, j = 0; i < b1; i++, j++) {
+            const k = base + col[idx[i]!]! * S;
+            hist[k + oc[j]!]! += ord[j]!;
+            hist[k + K]! += 1;
+          }
+        }
+      }
+    }
+  }
+
+  /** Score of one side's statistics `a` (S numbers from `off`); larger is purer. */
+  private score(a: Float64Array, off: number): number {
+    const mode = this.mode;
+    if (mode.kind === 'gh') {
+      const g = a[off]!;
+      return (g * g) / (a[off + 1]! + mode.lambda);
+    }
+    const K = this.S - 1;
+    let w = 0;
+    for (let k = 0; k < K; k++) w += a[off + k]!;
+    if (w <= 0) return 0;
+    let s = 0;
+    if (mode.criterion === 'gini') {
+      for (let k = 0; k < K; k++) s += a[off + k]! * a[off + k]!;
+      return s / w;
+    }
+    for (let k = 0; k < K; k++) {
+      const v = a[off + k]!;
+      if (v > 0) s += v * Math.log(v / w);
+    }
+    return s;
+  }
+
+  /** Finds the best split of `node` over `feats[0..nf)` from its histogram `h`; sets bFeature = -1 if none. */
+  private findBest(node: number, h: Float64Array, feats: Int32Array, nf: number, minLeaf: number, minW: number): void {
+    const S = this.S;
+    const st = this.stats;
+    const tot = this.tot;
+    for (let k = 0; k < S; k++) tot[k] = st[node * S + k]!;
+    const count = tot[S - 1]!;
+    const parentScore = this.score(tot, 0);
+    let wTot: number;
+    if (this.mode.kind === 'gh') wTot = tot[1]!;
+    else {
+      wTot = 0;
+      for (let k = 0; k < S - 1; k++) wTot += tot[k]!;
+    }
+    const minGain = Math.max(this.options.minSplitGain ?? 0, 1e-10 * Math.abs(wTot));
+    let bestGain = minGain;
+    let bestF = -1;
+    let bestBin = 0;
+    let bestDl = 0;
+    const bestLeft = this.bestLeftScratch;
+    if (this.mode.kind === 'gh') {
+      const lambda = this.mode.lambda;
+      const G = tot[0]!;
+      const H = tot[1]!;
+      for (let q = 0; q < nf; q++) {
+        const f = feats[q]!;
+        const base = this.offsets[f]! * 3;
+        const nb = this.data.nBins[f]!;
+        const mi = base + nb * 3;
+        const gm = h[mi]!;
+        const hm = h[mi + 1]!;
+        const cm = h[mi + 2]!;
+        let gl = 0;
+        let hl = 0;
+        let cl = 0;
+        const last = cm > 0 ? nb : nb - 1;
+        for (let b = 0; b < last; b++) {
+          const k = base + b * 3;
+          if (h[k + 2] === 0) continue;
+          gl += h[k]!;
+          hl += h[k + 1]!;
+          cl += h[k + 2]!;
+          // Missing rows right.
+          const cr = count - cl;
+          if (cl >= minLeaf && cr >= minLeaf && hl >= minW && H - hl >= minW) {
+            const gr = G - gl;
+            const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = b;
+              bestDl = cm > 0 ? 0 : cl >= cr ? 1 : 0;
+              bestLeft[0] = gl;
+              bestLeft[1] = hl;
+              bestLeft[2] = cl;
+            }
+          }
+          // Missing rows left.
+          if (cm > 0 && b < nb - 1) {
+            const gl2 = gl + gm;
+            const hl2 = hl + hm;
+            const cl2 = cl + cm;
+            const cr2 = count - cl2;
+            if (cl2 >= minLeaf && cr2 >= minLeaf && hl2 >= minW && H - hl2 >= minW) {
+              const gr2 = G - gl2;
+              const gain = (gl2 * gl2) / (hl2 + lambda) + (gr2 * gr2) / (H - hl2 + lambda) - parentScore;
+              if (gain > bestGain) {
+                bestGain = gain;
+                bestF = f;
+                bestBin = b;
+                bestDl = 1;
+                bestLeft[0] = gl2;
+                bestLeft[1] = hl2;
+                bestLeft[2] = cl2;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      const K = S - 1;
+      const acc = this.acc;
+      const miss = this.missScratch;
+      const gini = this.mode.kind === 'classes' && this.mode.criterion === 'gini';
+      // Score of the left side acc (+ miss when withMiss) and of the rest, summed.
+      const pairScore = (withMiss: boolean, wl: number): number => {
+        const wr = wTot - wl;
+        let sl = 0;
+        let sr = 0;
+        for (let k = 0; k < K; k++) {
+          const a = withMiss ? acc[k]! + miss[k]! : acc[k]!;
+          const c = tot[k]! - a;
+          if (gini) {
+            sl += a * a;
+            sr += c * c;
+          } else {
+            if (a > 0) sl += a * Math.log(a / wl);
+            if (c > 0) sr += c * Math.log(c / wr);
+          }
+        }
+        return gini ? (wl > 0 ? sl / wl : 0) + (wr > 0 ? sr / wr : 0) : sl + sr;
+      };
+      for (let q = 0; q < nf; q++) {
+        const f = feats[q]!;
+        const base = this.offsets[f]! * S;
+        const nb = this.data.nBins[f]!;
+        const mi = base + nb * S;
+        let wm = 0;
+        for (let k = 0; k < S; k++) miss[k] = h[mi + k]!;
+        for (let k = 0; k < K; k++) wm += miss[k]!;
+        const cm = miss[K]!;
+        acc.fill(0);
+        let wl = 0;
+        const last = cm > 0 ? nb : nb - 1;
+        for (let b = 0; b < last; b++) {
+          const kb = base + b * S;
+          // An empty bin splits the rows as the bin before it did.
+          if (h[kb + K] === 0) continue;
+          for (let k = 0; k < K; k++) {
+            acc[k]! += h[kb + k]!;
+            wl += h[kb + k]!;
+          }
+          acc[K]! += h[kb + K]!;
+          const cl = acc[K]!;
+          for (let side = 0; side < 2; side++) {
+            if (side === 1 && !(cm > 0 && b < nb - 1)) break;
+            const cl2 = side === 1 ? cl + cm : cl;
+            const wl2 = side === 1 ? wl + wm : wl;
+            const cr = count - cl2;
+            if (cl2 < minLeaf || cr < minLeaf || wl2 < minW || wTot - wl2 < minW) continue;
+            const gain = pairScore(side === 1, wl2) - parentScore;
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = b;
+              bestDl = side === 1 ? 1 : cm > 0 ? 0 : cl2 >= cr ? 1 : 0;
+              for (let k = 0; k <= K; k++) bestLeft[k] = side === 1 ? acc[k]! + miss[k]! : acc[k]!;
+            }
+          }
+        }
+      }
+    }
+    this.bFeature[node] = bestF;
+    if (bestF >= 0) {
+      this.bGain[node] = bestGain;
+      this.bBin[node] = bestBin;
+      this.bDefaultLeft[node] = bestDl;
+      for (let k = 0; k < S; k++) this.bLeft[node * S + k] = bestLeft[k]!;
+    }
+  }
+}
+
+/** The gradient histogram of one feature over one block of rows (kept small and monomorphic for the JIT). */
+function buildGhBlock(
+  hist: Float64Array,
+  col: Uint8Array,
+  base: number,
+  idx: Uint32Array,
+  ord: Float64Array,
+  b0: number,
+  b1: number,
+): void {
+  for (let i = b0, j = 0; i < b1; i++, j += 2) {
+    const k = base + col[idx[i]!]! * 3;
+    hist[k] = hist[k]! + ord[j]!;
+    hist[k + 1] = hist[k + 1]! + ord[j + 1]!;
+    hist[k + 2] = hist[k + 2]! + 1;
+  }
+}
+
+/**
+ * Four features at once: one pass over the block's rows updates four histograms, so the four read-add-write
+ * chains overlap instead of each waiting on the last store (a bin hit twice in a row stalls a one-feature loop).
+ */
+function buildGhBlock4(
+  hist: Float64Array,
+  c0: Uint8Array,
+  c1: Uint8Array,
+  c2: Uint8Array,
+  c3: Uint8Array,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  idx: Uint32Array,
+  ord: Float64Array,
+  b0: number,
+  b1: number,
+): void {
+  for (let i = b0, j = 0; i < b1; i++, j += 2) {
+    const r = idx[i]!;
+    const g = ord[j]!;
+    const h = ord[j + 1]!;
+    const k0 = a0 + c0[r]! * 3;
+    hist[k0] = hist[k0]! + g;
+    hist[k0 + 1] = hist[k0 + 1]! + h;
+    hist[k0 + 2] = hist[k0 + 2]! + 1;
+    const k1 = a1 + c1[r]! * 3;
+    hist[k1] = hist[k1]! + g;
+    hist[k1 + 1] = hist[k1 + 1]! + h;
+    hist[k1 + 2] = hist[k1 + 2]! + 1;
+    const k2 = a2 + c2[r]! * 3;
+    hist[k2] = hist[k2]! + g;
+    hist[k2 + 1] = hist[k2 + 1]! + h;
+    hist[k2 + 2] = hist[k2 + 2]! + 1;
+    const k3 = a3 + c3[r]! * 3;
+    hist[k3] = hist[k3]! + g;
+    hist[k3 + 1] = hist[k3 + 1]! + h;
+    hist[k3 + 2] = hist[k3 + 2]! + 1;
+  }
+}
+
+/** `buildGhBlock4` for rows b0..b1 themselves (no index); a base of -1 skips that feature. */
+function buildGhDirect4(
+  hist: Float64Array,
+  c0: Uint8Array,
+  c1: Uint8Array,
+  c2: Uint8Array,
+  c3: Uint8Array,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  b0: number,
+  b1: number,
+): void {
+  if (a1 < 0) {
+    for (let r = b0; r < b1; r++) {
+      const k0 = a0 + c0[r]! * 3;
+      hist[k0] = hist[k0]! + grad[r]!;
+      hist[k0 + 1] = hist[k0 + 1]! + hess[r]!;
+      hist[k0 + 2] = hist[k0 + 2]! + 1;
+    }
+    return;
+  }
+  for (let r = b0; r < b1; r++) {
+    const g = grad[r]!;
+    const h = hess[r]!;
+    const k0 = a0 + c0[r]! * 3;
+    hist[k0] = hist[k0]! + g;
+    hist[k0 + 1] = hist[k0 + 1]! + h;
+    hist[k0 + 2] = hist[k0 + 2]! + 1;
+    const k1 = a1 + c1[r]! * 3;
+    hist[k1] = hist[k1]! + g;
+    hist[k1 + 1] = hist[k1 + 1]! + h;
+    hist[k1 + 2] = hist[k1 + 2]! + 1;
+    const k2 = a2 + c2[r]! * 3;
+    hist[k2] = hist[k2]! + g;
+    hist[k2 + 1] = hist[k2 + 1]! + h;
+    hist[k2 + 2] = hist[k2 + 2]! + 1;
+    const k3 = a3 + c3[r]! * 3;
+    hist[k3] = hist[k3]! + g;
+    hist[k3 + 1] = hist[k3 + 1]! + h;
+    hist[k3 + 2] = hist[k3 + 2]! + 1;
+  }
+}
+
+/** The leaf a row of raw values reaches (`columns[f][row]`). */
+export function leafOfRaw(
+  feature: Int32Array,
+  threshold: Float64Array,
+  defaultLeft: Uint8Array,
+  left: Int32Array,
+  columns: Float64Array[],
+  row: number,
+): number {
+  let node = 0;
+  let f = feature[0]!;
+  while (f >= 0) {
+    const v = columns[f]![row]!;
+    const l = left[node]!;
+    node = v <= threshold[node]! ? l : v === v ? l + 1 : defaultLeft[node] ? l : l + 1;
+    f = feature[node]!;
+  }
+  return node;
+}
+
+/** The leaf a binned training row reaches (the same path `leafOfRaw` takes on its raw values). */
+export function leafOfBinned(tree: GrownTree, data: BinnedMatrix, row: number): number {
+  let node = 0;
+  let f = tree.feature[0]!;
+  while (f >= 0) {
+    const b = data.columns[f]![row]!;
+    const l = tree.left[node]!;
+    node = b === data.nBins[f] ? (tree.defaultLeft[node] ? l : l + 1) : b <= tree.splitBin[node]! ? l : l + 1;
+    f = tree.feature[node]!;
+  }
+  return node;
+}
+
+/**
+ * A fitted tree as it is kept and saved: structure plus `outDim` leaf values per leaf. In `left`, a split node
+ * holds its left child (the right is `left + 1`) and a leaf holds its index into `values`.
+ */
+export interface FlatTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  defaultLeft: Uint8Array;
+  left: Int32Array;
+  values: Float64Array;
+  outDim: number;
+}
+
+/** Turns a grown tree into a `FlatTree`, with `leafValue` writing each leaf's `outDim` values from its stats. */
+export function flatten(
+  tree: GrownTree,
+  S: number,
+  outDim: number,
+  leafValue: (stats: Float64Array, offset: number, out: Float64Array, outOffset: number) => void,
+): FlatTree {
+  const m = tree.nodeCount;
+  const left = tree.left.slice();
+  let leaves = 0;
+  for (let i = 0; i < m; i++) if (tree.feature[i]! < 0) leaves++;
+  const values = new Float64Array(leaves * outDim);
+  let li = 0;
+  for (let i = 0; i < m; i++) {
+    if (tree.feature[i]! >= 0) continue;
+    left[i] = li;
+    leafValue(tree.stats, i * S, values, li * outDim);
+    li++;
+  }
+  return { feature: tree.feature, threshold: tree.threshold, defaultLeft: tree.defaultLeft, left, values, outDim };
+}
+
+/** Adds `scale` × the tree's leaf values for every row of `columns` to `out` (row-major, `stride` per row, at `col`). */
+export function addTreePredictions(
+  tree: FlatTree,
+  columns: Float64Array[],
+  rowCount: number,
+  out: Float64Array,
+  stride: number,
+  col: number,
+  scale: number,
+): void {
+  const { feature, threshold, defaultLeft, left, values, outDim } = tree;
+  for (let r = 0; r < rowCount; r++) {
+    const leaf = left[leafOfRaw(feature, threshold, defaultLeft, left, columns, r)]!;
+    if (outDim === 1) out[r * stride + col]! += scale * values[leaf]!;
+    else for (let k = 0; k < outDim; k++) out[r * stride + col + k]! += scale * values[leaf * outDim + k]!;
+  }
+}
+
+/** A flat tree as JSON (thresholds of +Infinity, a "missing or not" split, are written as null). */
+export interface FlatTreeJSON {
+  f: number[];
+  t: (number | null)[];
+  d: number[];
+  l: number[];
+  v: number[];
+}
+
+/** Serialises a tree for a model's state. */
+export function treeToJSON(t: FlatTree): FlatTreeJSON {
+  return {
+    f: Array.from(t.feature),
+    t: Array.from(t.threshold, (x) => (Number.isFinite(x) ? x : null)),
+    d: Array.from(t.defaultLeft),
+    l: Array.from(t.left),
+    v: Array.from(t.values),
+  };
+}
+
+/** Reads a tree back from a model's state. */
+export function treeFromJSON(json: unknown, outDim: number): FlatTree {
+  const j = json as Partial<FlatTreeJSON> | null;
+  if (!j || !Array.isArray(j.f) || !Array.isArray(j.t) || !Array.isArray(j.d) || !Array.isArray(j.l) || !Array.isArray(j.v)) {
+    throw new Error('Model state: a tree is malformed.');
+  }
+  const n = j.f.length;
+  if (j.t.length !== n || j.d.length !== n || j.l.length !== n) throw new Error('Model state: a tree is malformed.');
+  return {
+    feature: Int32Array.from(j.f),
+    threshold: Float64Array.from(j.t, (x) => (x === null ? Infinity : x)),
+    defaultLeft: Uint8Array.from(j.d),
+    left: Int32Array.from(j.l),
+    values: Float64Array.from(j.v),
+    outDim,
+  };
+}
+
+/** Adds each split's gain to its feature's total (feature importance before normalising). */
+export function addGains(tree: GrownTree, into: Float64Array): void {
+  for (let i = 0; i < tree.nodeCount; i++) {
+    const f = tree.feature[i]!;
+    if (f >= 0) into[f]! += tree.gain[i]!;
+  }
+}
+
+/** Scales importances to sum to 1 (all zero stays zero). */
+export function normalise(imp: Float64Array): Float64Array {
+  let s = 0;
+  for (const v of imp) s += v;
+  const out = new Float64Array(imp.length);
+  if (s > 0) for (let i = 0; i < imp.length; i++) out[i] = imp[i]! / s;
+  return out;
+}

@@ -3,9 +3,9 @@ import { mulberry32 } from '../data/random.js';
 import { stratifiedSplit } from '../data/split.js';
 import { cvFolds, learningCurve, prepare, rankResults, scorePartition, trainModel, type ModelFitters, type TrainingPlan } from './job.js';
 import { modelFitters } from './models/registry.js';
-import { defaultPipeline } from './pipeline/index.js';
+import { defaultPipeline, transform } from './pipeline/index.js';
 import { tuneModel } from './tune-job.js';
-import type { FeatureMatrix, Frame } from './types.js';
+import { takeFrame, type FeatureMatrix, type Frame } from './types.js';
 
 /**
  * The training job on a small synthetic frame with the real models and pipeline. The leakage tests plant a
@@ -130,6 +130,29 @@ describe('training one model', () => {
     const weighted = recording();
     await trainModel(rare, plan({ imbalance: 'class-weights', cv: { method: 'none', folds: 2 } }), { kind: 'logreg' }, weighted.fitters);
     expect(weighted.seen.map((s) => s.rows)).toEqual([trainCount]);
+  });
+
+  it('takes the threshold that costs least on validation when the card gives costs', async () => {
+    const data = problem();
+    const plain = await trainModel(data, plan({ cv: { method: 'none', folds: 2 } }), { kind: 'logreg' }, modelFitters());
+    expect(plain.result.threshold).toBe(0.5);
+    expect(plain.result.validationCost).toBeUndefined();
+    // A missed positive costs 20 times a false alarm: the threshold drops and recall rises.
+    const costly = await trainModel(data, plan({ cv: { method: 'none', folds: 2 }, costs: { falsePositive: 1, falseNegative: 20 } }), { kind: 'logreg' }, modelFitters());
+    expect(costly.result.threshold).toBeLessThan(0.5);
+    expect(costly.result.validation.recall).toBeGreaterThanOrEqual(plain.result.validation.recall!);
+    expect(costly.result.validation.auc).toBe(plain.result.validation.auc);
+    const prepared = prepare(data, plan());
+    const X = transform(costly.pipeline, takeFrame(data.frame, Uint32Array.from(prepared.validation, (i) => prepared.frameRows[i]!)));
+    const p = costly.model.predict(X);
+    let cost = 0;
+    prepared.validation.forEach((row, i) => {
+      const actual = prepared.y.values[row]!;
+      const predicted = p[i]! >= costly.result.threshold! ? 1 : 0;
+      if (predicted === 1 && actual === 0) cost += 1;
+      if (predicted === 0 && actual === 1) cost += 20;
+    });
+    expect(costly.result.validationCost).toBe(cost);
   });
 
   it('drops the target before any step, whatever the spec says', async () => {

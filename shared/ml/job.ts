@@ -2,7 +2,7 @@ import { HostError } from '../host/errors.js';
 import { seededPermutation, TRAIN, VALIDATION } from '../data/split.js';
 import { groupKFold, kFold, stratifiedKFold, timeSeriesFolds } from './cv.js';
 import { classWeights, smote } from './imbalance.js';
-import { computeMetrics, METRICS, type MetricName } from './metrics.js';
+import { computeMetrics, costThreshold, METRICS, type MetricName } from './metrics.js';
 import { fitPipeline, transform, withTargetDropped, type FittedPipeline, type PipelineSpec } from './pipeline/index.js';
 import { prepareTarget } from './target.js';
 import {
@@ -57,6 +57,8 @@ export interface TrainingPlan {
   seed: number;
   /** Time-ordered data: the column that orders rows (time folds need the rows in this order). */
   timeColumn?: string;
+  /** Binary tasks: the problem card's error costs; the default threshold is the one that costs least on validation. */
+  costs?: { falsePositive: number; falseNegative: number };
 }
 
 /** How models are fitted and loaded: the pure ones from shared/ml/models, the MLP from the training worker. */
@@ -82,8 +84,13 @@ export interface ModelResult {
   validation: Scores;
   /** The primary metric's value this model is ranked by: the CV mean when there is one, else validation. */
   score: number;
-  /** Binary tasks: the threshold the scores used (0.5). */
+  /**
+   * Binary tasks: P(positive) at or above this predicts the positive class. 0.5, or with the card's costs the
+   * threshold that costs least on the validation partition; the class-based validation scores use it.
+   */
   threshold?: number;
+  /** With costs: the total cost of the validation partition's errors at `threshold`. */
+  validationCost?: number;
   trainRows: number;
   validationRows: number;
   /** Seconds for the cross-validation and for the final fit. */
@@ -198,7 +205,7 @@ async function trainPrepared(
   }
   const cvSeconds = (now() - cvStart) / 1000;
   const fitStart = now();
-  const final = await fitOne(data, prepared, trainIdx, prepared.validation, plan, choice.kind, params, fitters, hooks, report(folds.length), plan.seed);
+  const final = await fitOne(data, prepared, trainIdx, prepared.validation, plan, choice.kind, params, fitters, hooks, report(folds.length), plan.seed, true);
   const fitSeconds = (now() - fitStart) / 1000;
   const cv = foldScores.length > 0 ? summarise(foldScores) : undefined;
   const primary = cv?.mean[plan.primaryMetric] ?? final.scores[plan.primaryMetric] ?? Number.NaN;
@@ -213,7 +220,8 @@ async function trainPrepared(
     fitSeconds,
   };
   if (cv !== undefined) result.cv = cv;
-  if (plan.task === 'binary') result.threshold = 0.5;
+  if (plan.task === 'binary') result.threshold = final.threshold ?? 0.5;
+  if (final.cost !== undefined) result.validationCost = final.cost;
   hooks.onProgress?.({ fraction: 1 });
   const trained: TrainedModel = { result, pipeline: final.pipeline, model: final.model };
   if (prepared.y.classes !== undefined) trained.classes = prepared.y.classes;
@@ -233,7 +241,8 @@ async function fitOne(
   hooks: TrainHooks,
   onProgress: (p: Progress) => void,
   seed: number,
-): Promise<{ pipeline: FittedPipeline; model: FittedModel; scores: Scores }> {
+  chooseThreshold = false,
+): Promise<{ pipeline: FittedPipeline; model: FittedModel; scores: Scores; threshold?: number; cost?: number }> {
   const fitFrame = trainingRows(takeFrame(data.frame, Uint32Array.from(fitIdx, (i) => prepared.frameRows[i]!)));
   let y = takeTarget(prepared.y, fitIdx);
   const { fitted: pipeline, train } = fitPipeline(withTargetDropped(plan.pipeline, plan.target), fitFrame, y, seed);
@@ -250,8 +259,13 @@ async function fitOne(
     else if (plan.imbalance === 'smote') ({ X, y } = smote(X, y, { seed }));
   }
   const model = await fitters.fit(kind, X, y, params, ctx);
-  const scores = scoreX !== undefined ? computeMetrics(scoreY, model.predict(scoreX)) : {};
-  return { pipeline, model, scores };
+  if (scoreX === undefined) return { pipeline, model, scores: {} };
+  const predictions = model.predict(scoreX);
+  if (chooseThreshold && plan.task === 'binary' && plan.costs !== undefined) {
+    const { threshold, cost } = costThreshold(scoreY.values, predictions, plan.costs);
+    return { pipeline, model, scores: computeMetrics(scoreY, predictions, { threshold }), threshold, cost };
+  }
+  return { pipeline, model, scores: computeMetrics(scoreY, predictions) };
 }
 
 /** Training rows sorted by the time column (rows without a time first), so forward-chaining folds never look ahead. */
@@ -307,7 +321,8 @@ export function scorePartition(data: SplitData, plan: Pick<TrainingPlan, 'target
   });
   if (picked.length === 0) return {};
   const X = transform(trained.pipeline, takeFrame(data.frame, Uint32Array.from(picked, (i) => rows[i]!)));
-  return computeMetrics(takeTarget(target, picked), trained.model.predict(X));
+  const threshold = trained.result.threshold;
+  return computeMetrics(takeTarget(target, picked), trained.model.predict(X), threshold === undefined ? {} : { threshold });
 }
 
 export interface LearningCurvePoint {

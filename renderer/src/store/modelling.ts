@@ -221,6 +221,7 @@ export const createModellingSlice: StateCreator<AppState, [], [], ModellingSlice
     const plan: TrainingPlan = { target: card.target, task: card.task, pipeline: guardTarget(pipeline, card.target), cv: config.cv, imbalance: config.imbalance, primaryMetric: card.primaryMetric, seed: config.seed };
     if (card.positiveClass !== undefined && card.task === 'binary') plan.positiveClass = card.positiveClass;
     if (config.timeColumn) plan.timeColumn = config.timeColumn;
+    if (card.task === 'binary' && card.costs !== undefined && card.costs.falsePositive + card.costs.falseNegative > 0) plan.costs = card.costs;
     return plan;
   }
 

@@ -105,6 +105,8 @@ function checkInputs(X: FeatureMatrix, y: Target, ctx: FitContext): number {
     for (const v of y.values) {
       if (!(v >= 0 && v < K && Number.isInteger(v))) throw new HostError('invalid-argument', `Class index ${v} is outside 0..${K - 1}.`);
     }
+  } else {
+    for (const v of y.values) if (!Number.isFinite(v)) throw new HostError('invalid-argument', 'The target has a missing or infinite value.');
   }
   return K;
 }

@@ -1,8 +1,9 @@
 import type { Cell, TableInfo } from '../../../shared/protocol/data-worker.js';
 import type { PartitionFilter } from '../../../shared/protocol/query.js';
-import { createDataWorkerClient, type DataWorkerClient, type WorkerPort } from '../../../shared/protocol/worker-client.js';
+import { createDataWorkerClient, type DataWorkerClient } from '../../../shared/protocol/worker-client.js';
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import { host } from '../host/index.js';
+import { browserPort } from './worker-port.js';
 
 /**
  * The renderer's data worker: DuckDB-WASM in a Web Worker. Only pages of rows and descriptions cross to the UI
@@ -11,20 +12,6 @@ import { host } from '../host/index.js';
 
 let client: Promise<DataWorkerClient> | null = null;
 
-function browserPort(worker: Worker): WorkerPort {
-  return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
-    onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
-    onError: (listener) =>
-      worker.addEventListener('error', (e) => {
-        e.preventDefault();
-        listener(new Error(e.message || 'the worker could not start'));
-      }),
-    onExit: () => undefined,
-    terminate: () => worker.terminate(),
-  };
-}
-
 export function dataWorker(): Promise<DataWorkerClient> {
   if (client === null) {
     const started = (async () => {
@@ -32,7 +19,7 @@ export function dataWorker(): Promise<DataWorkerClient> {
         type: 'module',
         name: 'orchard-data',
       });
-      const c = createDataWorkerClient(browserPort(worker));
+      const c = createDataWorkerClient(browserPort(worker, 'data worker'));
       await c.request('init', {});
       return c;
     })();

@@ -2,6 +2,7 @@ import { HostError } from '../../../shared/host/errors.js';
 import type { SplitData } from '../../../shared/ml/job.js';
 import type { BackendInfo, TrainProgress, TrainRequests } from '../../../shared/protocol/train-worker.js';
 import { WorkerClient, type WorkerPort } from '../../../shared/protocol/worker-client.js';
+import { browserPort } from '../data/worker-port.js';
 
 /**
  * The training worker pool: a few training Web Workers (TensorFlow.js and the pure TypeScript models), each
@@ -53,17 +54,7 @@ interface Job {
 
 export function browserTrainWorker(): WorkerPort {
   const worker = new Worker(new URL('../../../workers/train/web-entry.ts', import.meta.url), { type: 'module', name: 'orchard-train' });
-  return {
-    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
-    onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
-    onError: (listener) =>
-      worker.addEventListener('error', (e) => {
-        e.preventDefault();
-        listener(new Error(e.message || 'the training worker could not start'));
-      }),
-    onExit: () => undefined,
-    terminate: () => worker.terminate(),
-  };
+  return browserPort(worker, 'training worker');
 }
 
 /** A copy of the data for one worker: each gets its own buffers (structured clone copies them). */

@@ -37,7 +37,7 @@ function spawnEntry(): Worker {
 }
 
 /** tsx's ESM loader API (`tsx/esm/api` under the import condition), which `require.resolve` cannot name. */
-function tsxEsmApi(): string {
+export function tsxEsmApi(): string {
   const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
   const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
   const file = exports['./esm/api']?.import?.default;

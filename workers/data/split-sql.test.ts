@@ -85,6 +85,27 @@ describe.each(targets)('splits and SQL on $name', (target) => {
     expect(summary.classes?.map((k) => k.label).sort()).toEqual(Object.keys(c.all.classes).sort());
   });
 
+  it('stratifies a continuous target on its deciles, so every partition spans low to high values', async () => {
+    const { summary, codes } = await request('assignSplit', { table: 'bikes', spec: stratified('cnt', 5) });
+    // Each decile is cut by largest remainder on its own, so the totals are within a row or two of 70/15/15.
+    expect(summary.counts).toEqual({ train: 511, validation: 110, test: 110, excluded: 0 });
+    const bins = summary.classes!;
+    expect(bins).toHaveLength(10);
+    // ntile: 731 rows in 10 bins of 74 or 73 rows, each split 70/15/15 within one row.
+    for (const bin of bins) {
+      const total = bin.counts[0] + bin.counts[1] + bin.counts[2];
+      expect([73, 74]).toContain(total);
+      bin.counts.forEach((n, p) => expect(Math.abs(n - total * [0.7, 0.15, 0.15][p]!)).toBeLessThanOrEqual(1));
+    }
+    expect(bins[0]!.label).toMatch(/^22 to \d+$/);
+    expect(bins[9]!.label).toMatch(/^\d+ to 8714$/);
+    // The test partition holds days from the quietest and the busiest decile alike.
+    const counts = (await request('page', { table: 'bikes', offset: 0, limit: 5000 })).rows.map((r) => Number(r.at(-1)));
+    const test = counts.filter((_, i) => codes[i] === 2);
+    expect(Math.min(...test)).toBeLessThan(1000);
+    expect(Math.max(...test)).toBeGreaterThan(7000);
+  });
+
   it('splits by date with a gap, and by group with no group in two partitions', async () => {
     const time = await request('assignSplit', {
       table: 'bikes',

@@ -44,10 +44,13 @@ export function assignSplit(access: SplitAccess, args: { table: string; spec: Sp
     case 'random':
       codes = randomSplit(open.rows, fractions, seed);
       break;
-    case 'stratified':
-      target = classCodes(access.conn, open, column(spec.target, 'target'), MAX_SPLIT_CLASSES);
+    case 'stratified': {
+      const name = column(spec.target, 'target');
+      const type = open.columns.find((c) => c.name === name)!.type;
+      target = isContinuous(access.conn, open, name, type) ? quantileCodes(access.conn, open, name) : classCodes(access.conn, open, name, MAX_SPLIT_CLASSES);
       codes = stratifiedSplit(target.codes, fractions, seed);
       break;
+    }
     case 'time': {
       const name = column(spec.timeColumn, 'date or time');
       const type = open.columns.find((c) => c.name === name)!.type;
@@ -119,6 +122,51 @@ function classCodes(conn: DuckDBConnection, open: { table: string; rows: number 
   });
   return { codes: rankCodes(conn, open, col, from), labels };
 }
+
+/** A numeric target with more distinct values than this is stratified on its quantile bins, not its values. */
+export const CONTINUOUS_MIN_DISTINCT = 20;
+/** How many quantile bins a continuous target is stratified on. */
+export const TARGET_QUANTILES = 10;
+
+function isContinuous(conn: DuckDBConnection, open: { table: string }, name: string, type: string): boolean {
+  if (!NUMBER_TYPES.test(type)) return false;
+  const distinct = Number(conn.query(`SELECT count(DISTINCT ${quoteIdent(name)})::DOUBLE FROM ${quoteIdent(open.table)}`).getChildAt(0)?.get(0) ?? 0);
+  return distinct > CONTINUOUS_MIN_DISTINCT;
+}
+
+/**
+ * A continuous target as TARGET_QUANTILES bins of (nearly) equal size, so every partition gets its share of low,
+ * middle and high values; missing values are a class of their own. Labels name each bin's range.
+ */
+function quantileCodes(conn: DuckDBConnection, open: { table: string; rows: number }, name: string): ClassCodes {
+  const col = quoteIdent(name);
+  const result = conn.query(
+    `SELECT rowid::UINTEGER AS r, CASE WHEN ${col} IS NULL THEN ${TARGET_QUANTILES} ELSE ntile(${TARGET_QUANTILES}) OVER (PARTITION BY ${col} IS NULL ORDER BY ${col}) - 1 END::INTEGER AS c, ${col}::DOUBLE AS v FROM ${quoteIdent(open.table)}`,
+  );
+  const rows = result.getChildAt(0)?.toArray() as Uint32Array;
+  const bins = result.getChildAt(1)?.toArray() as Int32Array;
+  const values = result.getChildAt(2);
+  const codes = new Int32Array(open.rows);
+  const lo = new Float64Array(TARGET_QUANTILES + 1).fill(Infinity);
+  const hi = new Float64Array(TARGET_QUANTILES + 1).fill(-Infinity);
+  for (let i = 0; i < rows.length; i++) {
+    const bin = bins[i]!;
+    codes[rows[i]!] = bin;
+    const v = values?.get(i) as number | null;
+    if (v !== null && v !== undefined) {
+      lo[bin] = Math.min(lo[bin]!, v);
+      hi[bin] = Math.max(hi[bin]!, v);
+    }
+  }
+  const used = [...new Set(bins)].sort((a, b) => a - b);
+  const dense = new Int32Array(TARGET_QUANTILES + 1).fill(-1);
+  used.forEach((bin, k) => (dense[bin] = k));
+  for (let i = 0; i < codes.length; i++) codes[i] = dense[codes[i]!]!;
+  const labels = used.map((bin) => (bin === TARGET_QUANTILES ? '(missing)' : `${formatBound(lo[bin]!)} to ${formatBound(hi[bin]!)}`));
+  return { codes, labels };
+}
+
+const formatBound = (x: number): string => String(Number(x.toPrecision(4)));
 
 /** Per row (by rowid), the rank of its value among the column's distinct values, from 0; missing ranks last. */
 function rankCodes(conn: DuckDBConnection, open: { rows: number }, col: string, from: string): Int32Array {

@@ -48,7 +48,7 @@ export async function reportBench(dir: string, rows: number): Promise<string> {
     },
   }) as DuckDBConnection;
   t = performance.now();
-  const report = profileTable({ ...access, conn: recording }, { table: 'wide', target: 'target' });
+  const report = await profileTable({ ...access, conn: recording }, { table: 'wide', target: 'target' });
   const orchardReport = performance.now() - t;
   engine.dispose();
 

@@ -139,6 +139,22 @@ describe('WorkerClient', () => {
     await expect(client.request('init', {})).rejects.toMatchObject({ code: 'cancelled' });
   });
 
+  it('cancels one request through its signal: rejects it at once and asks the worker to stop it', async () => {
+    const { port, client } = setup();
+    const controller = new AbortController();
+    const report = client.request('profile', { table: 't', target: null }, { signal: controller.signal });
+    const other = client.request('page', { table: 't', offset: 0, limit: 1 });
+    const id = port.idOf('profile');
+    controller.abort();
+    await expect(report).rejects.toMatchObject({ code: 'cancelled', message: '"profile" was cancelled.' });
+    expect(port.posted.at(-1)?.message).toEqual({ type: 'cancel', request: id });
+    // The worker's late answer to the cancelled request is ignored; the others are untouched.
+    port.reply({ id, kind: 'error', error: serializeError(new HostError('cancelled', 'The quality report was cancelled.')) });
+    port.reply({ id: port.idOf('page'), kind: 'ok', result: { offset: 0, rows: [] } });
+    await expect(other).resolves.toEqual({ offset: 0, rows: [] });
+    await expect(client.request('init', {}, { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('rejects a request whose message cannot be posted', async () => {
     const port = new ScriptedPort();
     port.postMessage = () => {

@@ -28,6 +28,23 @@ export interface RequestOptions<P> {
   onProgress?: (progress: P) => void;
   /** Buffers to move to the worker rather than copy; the caller's views of them become empty. */
   transfer?: ArrayBuffer[];
+  /**
+   * Aborting asks the worker to stop this request (a `cancel` message naming it, which the worker reads between
+   * steps of work that checks for it) and rejects the request with a `cancelled` HostError at once.
+   */
+  signal?: CancelSignal;
+}
+
+/** What the client needs of an `AbortSignal` (shared/ compiles without the DOM's types). */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+}
+
+/** The control message a client sends to stop request `request`; workers handle it outside their queue. */
+export interface CancelMessage {
+  type: 'cancel';
+  request: number;
 }
 
 interface Pending<P> {
@@ -61,6 +78,7 @@ export class WorkerClient<M extends RequestMap<M>, P = unknown> {
   /** Sends one request and resolves with its typed result, or rejects with the worker's error rebuilt. */
   request<T extends keyof M & string>(type: T, args: M[T]['args'], opts: RequestOptions<P> = {}): Promise<M[T]['result']> {
     if (this.failure !== null) return Promise.reject(this.failure);
+    if (opts.signal?.aborted === true) return Promise.reject(new HostError('cancelled', `"${type}" was cancelled.`));
     const id = this.nextId++;
     return new Promise<M[T]['result']>((resolve, reject) => {
       this.pending.set(id, { type, resolve: resolve as (r: unknown) => void, reject, onProgress: opts.onProgress });
@@ -69,7 +87,23 @@ export class WorkerClient<M extends RequestMap<M>, P = unknown> {
       } catch (err) {
         this.pending.delete(id);
         reject(err instanceof Error ? err : new Error(String(err)));
+        return;
       }
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          const entry = this.pending.get(id);
+          if (entry === undefined) return;
+          this.pending.delete(id);
+          entry.reject(new HostError('cancelled', `"${type}" was cancelled.`));
+          try {
+            this.port.postMessage({ type: 'cancel', request: id } satisfies CancelMessage, []);
+          } catch {
+            // The worker is gone; nothing is left to stop.
+          }
+        },
+        { once: true },
+      );
     });
   }
 

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../shared/host/errors.js';
 import { createDataWorkerClient } from '../../shared/protocol/worker-client.js';
-import { nodeWorkerPort, spawnNodeDataWorker } from './node-client.js';
+import { nodeWorkerPort, spawnDataWorkerThread, spawnNodeDataWorker } from './node-client.js';
 import { createNodeInspector } from './node-inspector.js';
 import { DATASETS } from '../../test/team-files.js';
 
@@ -50,6 +50,39 @@ describe('the data worker thread', () => {
     await expect(client.request('init', {})).rejects.toMatchObject({ code: 'cancelled' });
     expect(client.closed).toBe(true);
   });
+});
+
+describe('cancelling a request', () => {
+  it('stops a quality report after the section it is on, and the worker goes on serving', async () => {
+    // Every message the worker sends, as it arrives.
+    const port = nodeWorkerPort(spawnDataWorkerThread());
+    const received: { id: number; kind: string; progress?: { partial?: unknown }; error?: { code?: string } }[] = [];
+    const client = createDataWorkerClient({ ...port, onMessage: (listener) => port.onMessage((m) => (received.push(m as never), listener(m))) });
+    try {
+      await client.request('init', {});
+      await client.request('open', { table: 'r', fileName: 'adult.csv', format: 'csv', source: { kind: 'path', path: ADULT } });
+      const controller = new AbortController();
+      let sections = 0;
+      const report = client.request('profile', { table: 'r', target: 'income' }, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.partial !== undefined && ++sections === 2) controller.abort();
+        },
+      });
+      await expect(report).rejects.toMatchObject({ code: 'cancelled' });
+      // Answered only after the worker has left the report: by then it has said why it stopped.
+      expect((await client.request('page', { table: 'r', offset: 0, limit: 1 })).rows).toHaveLength(1);
+      const id = received.find((m) => m.progress?.partial !== undefined)!.id;
+      const mine = received.filter((m) => m.id === id);
+      // A whole report sends 19 sections (15 columns, overview, dataset, correlations, target); this one 2 or 3.
+      expect(mine.filter((m) => m.progress?.partial !== undefined).length).toBeLessThanOrEqual(3);
+      expect(mine.at(-1)).toMatchObject({ kind: 'error', error: { code: 'cancelled' } });
+      // The next report is not cancelled.
+      expect((await client.request('profile', { table: 'r', target: null })).dataset?.rows).toBe(48842);
+    } finally {
+      await client.terminate();
+    }
+  }, 60_000);
 });
 
 describe('a data worker that dies', () => {

@@ -23,10 +23,11 @@ export async function startNodeDataWorker(): Promise<DataWorkerClient> {
 
 /** The worker without `init`: every request but `init` is refused until one is sent. */
 export function spawnNodeDataWorker(): DataWorkerClient {
-  return createDataWorkerClient(nodeWorkerPort(spawnEntry()));
+  return createDataWorkerClient(nodeWorkerPort(spawnDataWorkerThread()));
 }
 
-function spawnEntry(): Worker {
+/** The data worker's thread itself: the built entry when there is one, else the source through tsx. */
+export function spawnDataWorkerThread(): Worker {
   const compiled = new URL('./node-entry.js', import.meta.url);
   if (existsSync(fileURLToPath(compiled))) return new Worker(compiled);
   // Node 20 ignores `--import tsx` in a worker's execArgv, so the worker registers tsx's ESM loader itself.

@@ -16,7 +16,8 @@ export interface ReportRequest {
   fileBytes: number | null;
 }
 
-export async function runQualityReport(request: ReportRequest, onPart: (part: ReportPart, fraction: number | null) => void): Promise<QualityReport> {
+/** Aborting `signal` stops the worker after the section it is computing, freeing it for the table and charts. */
+export async function runQualityReport(request: ReportRequest, onPart: (part: ReportPart, fraction: number | null) => void, signal?: AbortSignal): Promise<QualityReport> {
   const worker = await dataWorker();
   return worker.request(
     'profile',
@@ -25,6 +26,7 @@ export async function runQualityReport(request: ReportRequest, onPart: (part: Re
       onProgress: (p) => {
         if (p.partial !== undefined) onPart(p.partial, p.fraction);
       },
+      ...(signal === undefined ? {} : { signal }),
     },
   );
 }

@@ -1,5 +1,6 @@
 import { HostError, serializeError } from '../../../shared/host/errors.js';
 import type { DataProgress, DataReplyMessage, DataRequests, DataRequestType } from '../../../shared/protocol/data-worker.js';
+import type { CancelMessage } from '../../../shared/protocol/worker-client.js';
 import { appendTables, type AppendAccess } from './append.js';
 import type { DataEngine } from './engine.js';
 import { assignSplit, attachSplit } from './split-table.js';
@@ -25,6 +26,8 @@ export type EngineFactory = () => Promise<DataEngine>;
 export function serveDataWorker(scope: WorkerScope, createEngine: EngineFactory): void {
   let engine: Promise<DataEngine> | null = null;
   let queue: Promise<void> = Promise.resolve();
+  /** Requests the client has cancelled; work that checks between steps stops with a `cancelled` error. */
+  const cancelled = new Set<number>();
 
   const send = (message: DataReplyMessage): void => {
     try {
@@ -52,15 +55,23 @@ export function serveDataWorker(scope: WorkerScope, createEngine: EngineFactory)
       } else {
         if (engine === null) throw notInitialised(type);
         const ready = await engine;
-        result = await dispatchDataRequest(ready, type as DataRequestType, args, (progress) => send({ id, kind: 'progress', progress }));
+        result = await dispatchDataRequest(ready, type as DataRequestType, args, (progress) => send({ id, kind: 'progress', progress }), () => cancelled.has(id));
       }
       send({ id, kind: 'ok', result });
     } catch (err) {
       send({ id, kind: 'error', error: serializeError(err) });
+    } finally {
+      cancelled.delete(id);
     }
   };
 
   scope.onMessage((message) => {
+    // A cancel is read at once, not queued behind the request it stops.
+    const control = message as Partial<CancelMessage> | null;
+    if (control?.type === 'cancel' && typeof control.request === 'number') {
+      cancelled.add(control.request);
+      return;
+    }
     queue = queue.then(() => handle(message));
   });
 }
@@ -74,6 +85,7 @@ export async function dispatchDataRequest<T extends DataRequestType>(
   type: T,
   args: DataRequests[T]['args'],
   onProgress: (progress: DataProgress) => void = () => undefined,
+  isCancelled: () => boolean = () => false,
 ): Promise<DataRequests[T]['result']> {
   const request = { type, args } as { type: string; args: unknown };
   switch (request.type) {
@@ -107,7 +119,7 @@ export async function dispatchDataRequest<T extends DataRequestType>(
     case 'lockFiles':
       return lockFiles(engine.access);
     case 'profile':
-      return profileTable(engine.access, request.args as DataRequests['profile']['args'], onProgress);
+      return profileTable(engine.access, request.args as DataRequests['profile']['args'], onProgress, isCancelled);
     case 'rows':
       return filteredRows(engine.access, request.args as DataRequests['rows']['args']);
     case 'frame':

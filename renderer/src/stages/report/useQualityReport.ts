@@ -18,11 +18,13 @@ const keyOf = (r: ReportRequest): string => JSON.stringify([r.table, r.target, r
 
 /**
  * Runs the quality report for `request` and keeps the partial report as sections arrive (warnings recomputed as
- * they do). Cancel stops listening: the worker finishes the statement it is on, and its answer is ignored.
+ * they do). Cancel stops the worker after the section it is on (a DuckDB statement cannot be interrupted), so the
+ * table and charts get the worker back; the sections already computed stay on screen.
  */
 export function useQualityReport(request: ReportRequest | null): { state: ReportState; cancel(): void; rerun(): void } {
   const [state, setState] = useState<ReportState>(() => initial(request));
   const runId = useRef(0);
+  const running = useRef<AbortController | null>(null);
   const key = request === null ? null : keyOf(request);
   const current = useRef(request);
   current.current = request;
@@ -30,6 +32,8 @@ export function useQualityReport(request: ReportRequest | null): { state: Report
   const start = useCallback((fresh: boolean) => {
     const req = current.current;
     const id = ++runId.current;
+    running.current?.abort();
+    running.current = null;
     if (req === null) return;
     const cached = fresh ? undefined : finished.get(keyOf(req));
     if (cached !== undefined) {
@@ -37,13 +41,15 @@ export function useQualityReport(request: ReportRequest | null): { state: Report
       return;
     }
     setState({ status: 'running', report: emptyReport(req.table), fraction: 0, error: null });
+    const controller = new AbortController();
+    running.current = controller;
     runQualityReport(req, (part, fraction) => {
       if (runId.current !== id) return;
       setState((s) => {
         const report = applyReportPart(s.report, part);
         return { ...s, report: { ...report, warnings: reportWarnings(report) }, fraction: fraction ?? s.fraction };
       });
-    }).then(
+    }, controller.signal).then(
       (report) => {
         finished.set(keyOf(req), report);
         if (runId.current === id) setState({ status: 'done', report, fraction: 1, error: null });
@@ -60,6 +66,8 @@ export function useQualityReport(request: ReportRequest | null): { state: Report
 
   const cancel = useCallback(() => {
     runId.current++;
+    running.current?.abort();
+    running.current = null;
     setState((s) => (s.status === 'running' ? { ...s, status: 'cancelled' } : s));
   }, []);
   const rerun = useCallback(() => start(true), [start]);

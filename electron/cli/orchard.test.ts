@@ -247,7 +247,7 @@ describe('orchard train and predict', () => {
     const run = await orchard('train', join(DATASETS, 'california_housing.csv'), '--target', 'median_house_value', '--model', 'linear', '--cv', '0', '--out', 'houses');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^MODEL +RMSE \(CV\) +MAE \(CV\) +R2 \(CV\) +RMSE \(VAL\) +FIT S\nlinear +– +– +– +\d+\.\d{4} +\d+\.\d\n/);
-    const r2 = Number(/Chosen: linear\. Test rmse [\d.]+, mae [\d.]+, r2 ([\d.]+)/.exec(run.stdout)?.[1]);
+    const r2 = Number(/Chosen: linear\. Test rmse [\d.]+, mae [\d.]+, r2 (\d+\.\d+)/.exec(run.stdout)?.[1]);
     expect(r2).toBeGreaterThan(0.6);
     expect(run.stderr).toContain('regression target median_house_value');
   });

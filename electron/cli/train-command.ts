@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { randomSplit, stratifiedSplit, TEST, TRAIN, VALIDATION, partitionCounts } from '../../shared/data/split.js';
+import { partitionCounts, quantileBins, stratifiedSplit, TEST, TRAIN, VALIDATION } from '../../shared/data/split.js';
 import { HostError } from '../../shared/host/errors.js';
 import { BUNDLE_FILES, runDocument, type RunDocument } from '../../shared/ml/bundle.js';
 import { checkLeakage } from '../../shared/ml/leakage.js';
@@ -76,11 +76,12 @@ export const trainCommand: Command = {
     // The split: every row gets a partition; rows without a target are in none.
     const fractions: [number, number, number] = [0.7, 0.15, 0.15];
     const partitions = new Uint8Array(frame.rowCount).fill(255);
-    const assigned = task === 'regression' ? randomSplit(labels.rows.length, fractions, seed) : stratifiedSplit(labels.target.values, fractions, seed);
+    // Regression: stratified on the target's deciles, so every partition spans its low and high values.
+    const assigned = stratifiedSplit(task === 'regression' ? quantileBins(labels.target.values) : labels.target.values, fractions, seed);
     labels.rows.forEach((r, i) => (partitions[r] = assigned[i]!));
     const counts = partitionCounts(partitions);
     say(`${basename(path)}: ${plural(frame.rowCount, 'row')}; ${task} target ${target}${classes ? ` (${classes.join(', ')}${task === 'binary' ? `; positive: ${classes[1]}` : ''})` : ''}.`);
-    say(`Split ${task === 'regression' ? 'at random' : `stratified on ${target}`}, seed ${seed}: ${counts.train} train, ${counts.validation} validation, ${counts.test} test${labels.missing > 0 ? ` (${plural(labels.missing, 'row')} without a target left out)` : ''}.`);
+    say(`Split stratified on ${task === 'regression' ? `the deciles of ${target}` : target}, seed ${seed}: ${counts.train} train, ${counts.validation} validation, ${counts.test} test${labels.missing > 0 ? ` (${plural(labels.missing, 'row')} without a target left out)` : ''}.`);
 
     // The leakage check reads the training rows only, and identifiers never become features.
     const trainRows = Uint32Array.from(labels.rows.filter((r) => partitions[r] === TRAIN));
@@ -127,7 +128,7 @@ export const trainCommand: Command = {
       target,
       task,
       data: { fileName: basename(path), sha256, rows: frame.rowCount },
-      split: { method: task === 'regression' ? 'random' : 'stratified', fractions, seed, counts },
+      split: { method: task === 'regression' ? 'stratified on deciles' : 'stratified', fractions, seed, counts },
       plan,
       chosen: chosen.result,
       leaderboard,

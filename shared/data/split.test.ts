@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { largestRemainder, mulberry32 } from './random.js';
-import { EXCLUDED, groupSplit, partitionCounts, randomSplit, stratifiedSplit, TEST, timeSplit, TRAIN, VALIDATION } from './split.js';
+import { EXCLUDED, groupSplit, partitionCounts, randomSplit, stratifiedSplit, TEST, timeSplit, TRAIN, VALIDATION, quantileBins } from './split.js';
 
 /** Labels with `sizes[c]` rows of class c, interleaved the way a real file would hold them. */
 function labelsOf(sizes: number[], seed = 7): Int32Array {
@@ -131,5 +131,16 @@ describe('groupSplit', () => {
       const n = labels.filter((l, i) => l === 1 && codes[i] === p).length;
       expect(Math.abs(n - positives * f)).toBeLessThanOrEqual(6);
     });
+  });
+});
+
+describe('quantileBins', () => {
+  it('cuts ranked values into bins of equal size, ties by row order, missing values in a bin of their own', () => {
+    const values = [5, 1, Number.NaN, 3, 3, 9, 7, 2, 8, 4, 6];
+    expect(Array.from(quantileBins(values, 5))).toEqual([2, 0, 5, 1, 1, 4, 3, 0, 4, 2, 3]);
+    const many = Float64Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    const counts = new Array(10).fill(0);
+    for (const b of quantileBins(many)) counts[b]++;
+    expect(counts).toEqual(new Array(10).fill(100));
   });
 });

@@ -179,3 +179,16 @@ function classIndex(labels: ArrayLike<number>): { codes: Uint32Array; count: num
   }
   return { codes, count: Math.max(1, index.size) };
 }
+
+/**
+ * Quantile bins of a continuous value, for stratifying on it: bin k holds the rows ranked k·n/bins … (k+1)·n/bins
+ * (ties broken by row order, as SQL's ntile does); NaN is a bin of its own (`bins`).
+ */
+export function quantileBins(values: ArrayLike<number>, bins = 10): Int32Array {
+  const present: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present.push(i);
+  present.sort((a, b) => values[a]! - values[b]! || a - b);
+  const out = new Int32Array(values.length).fill(bins);
+  present.forEach((row, rank) => (out[row] = Math.floor((rank * bins) / present.length)));
+  return out;
+}

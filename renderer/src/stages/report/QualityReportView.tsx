@@ -40,7 +40,9 @@ export function QualityReportView({ dataset, table }: Props) {
   );
   const { state, cancel, rerun } = useQualityReport(request);
   const { report, status } = state;
-  useEffect(() => setSelection(null), [table, target, partition]);
+  useEffect(() => {
+    setSelection(null);
+  }, [table, target, partition]);
 
   const exportHtml = (): void => {
     const html = reportToHtml(report, { title: dataset.originalName, generatedAt: new Date().toLocaleString() });

@@ -139,7 +139,7 @@ export function CorrelationHeatmap({ correlations, onSelect }: { correlations: N
         ))}
       </div>
       {matrix.approximate === true && <p className="muted">Computed on a random sample of 200,000 rows.</p>}
-      <VegaChart spec={spec} label={`${LABEL[method]} heatmap`} onSelect={onCell} testId="heatmap" />
+      <VegaChart spec={spec} label={`${LABEL[method]} heatmap`} onSelect={onCell} testId="heatmap" renderer="canvas" />
     </section>
   );
 }

@@ -26,7 +26,9 @@ export function RowsPanel({ table, partition, selection, onClose }: Props) {
   const [shown, setShown] = useState<TableInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLElement>(null);
-  useEffect(() => ref.current?.scrollIntoView?.({ block: 'start' }), [selection]);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'start' });
+  }, [selection]);
 
   useEffect(() => {
     let live = true;

@@ -8,6 +8,11 @@ interface Props {
   /** Called with the data object under a click (a bar's bin, a heatmap cell). */
   onSelect?: (datum: Record<string, unknown>) => void;
   testId?: string;
+  /**
+   * SVG by default (crisp, inspectable). Canvas for charts of many marks (the heatmap's hundreds of cells): one
+   * bitmap instead of a DOM node per mark keeps drawing well under the 100 ms a frame may take.
+   */
+  renderer?: 'svg' | 'canvas';
 }
 
 /**
@@ -39,11 +44,11 @@ function useNearViewport(ref: RefObject<HTMLElement | null>): boolean {
 }
 
 /**
- * One vega-lite chart, rendered to SVG when it comes near the viewport. vega-embed is loaded on first use (it is large), and runs with
+ * One vega-lite chart, rendered (SVG, or canvas when asked) when it comes near the viewport. vega-embed is loaded on first use (it is large), and runs with
  * `ast: true`, which evaluates expressions with vega's interpreter instead of `new Function`: the app's CSP
  * allows no eval.
  */
-export function VegaChart({ spec, label, onSelect, testId }: Props) {
+export function VegaChart({ spec, label, onSelect, testId, renderer = 'svg' }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +66,7 @@ export function VegaChart({ spec, label, onSelect, testId }: Props) {
         const { default: embed } = await import('vega-embed');
         const result = await inTurn(async () => {
           if (cancelled || ref.current === null) return null;
-          return embed(ref.current, spec, { actions: false, ast: true, renderer: 'svg', tooltip: true });
+          return embed(ref.current, spec, { actions: false, ast: true, renderer, tooltip: true });
         });
         if (result === null) return;
         if (cancelled) {
@@ -81,7 +86,7 @@ export function VegaChart({ spec, label, onSelect, testId }: Props) {
       cancelled = true;
       finalize?.();
     };
-  }, [spec, near]);
+  }, [spec, near, renderer]);
 
   return (
     <div className="vega-chart" role="figure" aria-label={label} data-testid={testId}>

@@ -1,12 +1,13 @@
 /**
- * Gradient boosting benchmark: Orchard's histogram GBDT (single-threaded TypeScript) against XGBoost `hist`
+ * Gradient boosting benchmark: Orchard's histogram GBDT (TypeScript; by default on two threads, the second one
+ * building half of each large node's histograms: workers/train/hist-threads.node.ts) against XGBoost `hist`
  * (nthread=2) and scikit-learn's HistGradientBoostingClassifier (OMP_NUM_THREADS=2), same data, same trees,
  * leaves, learning rate and L2, in one run. The data is a seeded synthetic binary problem with 20 features,
  * noise and missing values (shared/ml/models/synthetic.ts), written to a temp folder as raw float64 for the
  * Python side (scripts/bench/gbdt_reference.py, run with /usr/bin/python3 and Debian's python3-xgboost and
  * python3-sklearn).
  *
- * Usage: npx tsx bench/gbdt.bench.ts [--rows 1000000,80000] [--repeats 2] [--no-reference]
+ * Usage: npx tsx bench/gbdt.bench.ts [--rows 1000000,80000] [--repeats 2] [--threads 2|1] [--no-reference]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,12 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { fitGbdt } from '../shared/ml/models/gbdt.js';
 import { auc, syntheticBinary } from '../shared/ml/models/synthetic.js';
 import type { FeatureMatrix, Target } from '../shared/ml/types.js';
+import { startHistogramThread, type NodeHistogramHelper } from '../workers/train/hist-threads.node.js';
 
 /** One dataset's result: seconds to train and test AUC for each implementation. */
 export interface BenchRow {
   case: string;
   rows: number;
-  orchard: { seconds: number; auc: number };
+  /** `threads`: 2 with the histogram thread, 1 without. */
+  orchard: { seconds: number; auc: number; threads: number };
   xgboost?: { seconds: number; auc: number; version: string };
   sklearn?: { seconds: number; auc: number; version: string };
 }
@@ -49,11 +52,13 @@ function slice(X: FeatureMatrix, y: Target, a: number, b: number): { X: FeatureM
 }
 
 /** Runs the benchmark for each training size in `rows` (test rows: a fifth of it, at most 200,000). */
-export async function runGbdtBench(options: { rows?: number[]; repeats?: number; reference?: boolean } = {}): Promise<BenchRow[]> {
+export async function runGbdtBench(options: { rows?: number[]; repeats?: number; reference?: boolean; threads?: 1 | 2 } = {}): Promise<BenchRow[]> {
   const sizes = options.rows ?? [80_000, 1_000_000];
   const repeats = options.repeats ?? 2;
+  const threads = options.threads ?? 2;
   const dir = await mkdtemp(join(tmpdir(), 'orchard-gbdt-bench-'));
   const results: BenchRow[] = [];
+  const helper: NodeHistogramHelper | null = threads === 2 ? await startHistogramThread() : null;
   try {
     for (const nTrain of sizes) {
       const nTest = Math.min(200_000, Math.ceil(nTrain / 4));
@@ -64,11 +69,11 @@ export async function runGbdtBench(options: { rows?: number[]; repeats?: number;
       let score = NaN;
       for (let r = 0; r < repeats; r++) {
         const t = performance.now();
-        const model = fitGbdt(train.X, train.y, GBDT_BENCH_PARAMS, { seed: 1 });
+        const model = fitGbdt(train.X, train.y, GBDT_BENCH_PARAMS, { seed: 1 }, { histogramHelper: helper });
         seconds = Math.min(seconds, (performance.now() - t) / 1000);
         score = auc(model.predict(test.X), test.y.values);
       }
-      const row: BenchRow = { case: `${nTrain.toLocaleString('en')} × ${FEATURES}`, rows: nTrain, orchard: { seconds, auc: score } };
+      const row: BenchRow = { case: `${nTrain.toLocaleString('en')} × ${FEATURES}`, rows: nTrain, orchard: { seconds, auc: score, threads } };
       if (options.reference !== false) {
         const prefix = `d${nTrain}`;
         await writeF64(join(dir, `${prefix}.train.x.f64`), train.X.columns);
@@ -89,9 +94,15 @@ export async function runGbdtBench(options: { rows?: number[]; repeats?: number;
       results.push(row);
     }
   } finally {
+    await helper?.dispose();
     await rm(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+function threadsOf(rows: BenchRow[]): string {
+  const t = [...new Set(rows.map((r) => r.orchard.threads))];
+  return t.length === 1 ? `${t[0]} thread${t[0] === 1 ? '' : 's'}` : `${t.join(' / ')} threads`;
 }
 
 /** The results as a Markdown table. */
@@ -99,7 +110,7 @@ export function gbdtTable(rows: BenchRow[]): string {
   const f = (s?: number) => (s === undefined ? '—' : `${s.toFixed(2)} s`);
   const a = (x?: number) => (x === undefined ? '—' : x.toFixed(4));
   const lines = [
-    '| data | Orchard | XGBoost hist (2 threads) | ratio | sklearn HGB (2 threads) | ratio | AUC Orchard | AUC XGBoost | AUC sklearn |',
+    `| data | Orchard (${threadsOf(rows)}) | XGBoost hist (2 threads) | ratio | sklearn HGB (2 threads) | ratio | AUC Orchard | AUC XGBoost | AUC sklearn |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
@@ -119,7 +130,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const rows = arg('--rows')?.split(',').map(Number);
   const repeats = arg('--repeats') ? Number(arg('--repeats')) : undefined;
-  const results = await runGbdtBench({ rows, repeats, reference: !process.argv.includes('--no-reference') });
+  const threads = arg('--threads') === '1' ? 1 : 2;
+  const results = await runGbdtBench({ rows, repeats, threads, reference: !process.argv.includes('--no-reference') });
   console.log(`${GBDT_BENCH_PARAMS.nTrees} trees, ${GBDT_BENCH_PARAMS.maxLeaves} leaves, learning rate ${GBDT_BENCH_PARAMS.learningRate}, L2 ${GBDT_BENCH_PARAMS.l2}`);
   console.log(gbdtTable(results));
 }

@@ -133,10 +133,16 @@ export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix
   }
   const n = X.rowCount;
   const nBins = new Int32Array(edges.length);
+  // Edges padded to 255 with +Infinity: the first i with v <= pad[i] is still v's bin (k when v exceeds every
+  // edge, +Infinity included), and a search of fixed depth runs about twice as fast as a loop.
+  const pad = new Float64Array(256);
   const columns = X.columns.map((col, f) => {
     const e = edges[f]!;
     const k = e.length;
+    if (k > MAX_BINS - 1) throw new Error(`binMatrix: feature ${f} has ${k} edges (at most ${MAX_BINS - 1})`);
     nBins[f] = k + 1;
+    pad.fill(Infinity);
+    pad.set(e);
     const out = new Uint8Array(n);
     const missing = k + 1;
     for (let i = 0; i < n; i++) {
@@ -145,14 +151,16 @@ export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix
         out[i] = missing;
         continue;
       }
-      let lo = 0;
-      let hi = k;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (v <= e[mid]!) hi = mid;
-        else lo = mid + 1;
-      }
-      out[i] = lo;
+      let b = 0;
+      if (v > pad[b + 127]!) b += 128;
+      if (v > pad[b + 63]!) b += 64;
+      if (v > pad[b + 31]!) b += 32;
+      if (v > pad[b + 15]!) b += 16;
+      if (v > pad[b + 7]!) b += 8;
+      if (v > pad[b + 3]!) b += 4;
+      if (v > pad[b + 1]!) b += 2;
+      if (v > pad[b]!) b += 1;
+      out[i] = b;
     }
     return out;
   });

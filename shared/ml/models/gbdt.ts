@@ -5,6 +5,7 @@ import { checkCancelled, classCount } from '../types.js';
 import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
 import type { FlatTree, FlatTreeJSON } from './hist-tree.js';
 import { HistTreeGrower, addGains, addTreePredictions, flatten, leafOfBinned, normalise, treeFromJSON, treeToJSON } from './hist-tree.js';
+import type { HistogramHelper } from './parallel.js';
 
 /**
  * Gradient-boosted decision trees (histogram based, leaf-wise like LightGBM and XGBoost's `hist` with
@@ -111,8 +112,14 @@ function checkInputs(X: FeatureMatrix, y: Target, ctx: FitContext): number {
   return K;
 }
 
+/** How a fit may run (not part of the model: the trees are the same either way). */
+export interface GbdtRuntime {
+  /** A second thread for the histograms of large nodes (see parallel.ts); the platform owns and disposes it. */
+  histogramHelper?: HistogramHelper | null;
+}
+
 /** Fits gradient-boosted trees. */
-export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>, ctx: FitContext): GbdtModel {
+export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>, ctx: FitContext, runtime: GbdtRuntime = {}): GbdtModel {
   const p = gbdtParams(params);
   const K0 = checkInputs(X, y, ctx);
   const task = y.task;
@@ -129,7 +136,7 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
     maxDepth: p.maxDepth,
     minSamplesLeaf: p.minSamplesLeaf,
     minChildWeight: p.minChildWeight,
-  });
+  }, runtime.histogramHelper);
 
   const base = baseScores(task, y.values, w, K);
   const F = new Float64Array(n * K);

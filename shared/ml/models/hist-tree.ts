@@ -1,4 +1,5 @@
 import type { BinnedMatrix } from './binning.js';
+import type { HistogramBuffers, HistogramHelper } from './parallel.js';
 
 /**
  * The one tree grower behind the decision tree, the random forest and gradient boosting: histogram splits on
@@ -19,7 +20,9 @@ import type { BinnedMatrix } from './binning.js';
  * parent's buffer becomes the child's). Building walks the rows in blocks, gathering the block's statistics once
  * into a small contiguous buffer that stays in cache while every feature is counted. With per-node feature
  * sampling (random forests) there is no subtraction: each node builds only its sampled features, then keeps
- * just its best split, so no histogram outlives its node.
+ * just its best split, so no histogram outlives its node. With a `HistogramHelper` (parallel.ts; gh mode) a
+ * large node's histograms are built half on a second thread and its rows partitioned in two halves, with the
+ * same sums and the same row order as one thread, so the trees are identical.
  *
  * Missing values are one extra bin per feature; a split tries them on both sides and keeps the better as the
  * node's default direction (with no missing rows in the node, the default is the side with more rows).
@@ -65,6 +68,10 @@ export interface GrownTree {
 }
 
 const BLOCK = 2048;
+/** Nodes with fewer rows build on one thread even with a helper (handing over costs more than it saves). */
+const PARALLEL_MIN_ROWS = 4096;
+/** Likewise for partitioning a node's rows (far cheaper per row than a histogram). */
+const PARALLEL_PARTITION_ROWS = 65_536;
 
 /** Grows trees on one binned matrix, reusing its buffers from tree to tree. */
 export class HistTreeGrower {
@@ -79,7 +86,7 @@ export class HistTreeGrower {
   private readonly histSize: number;
   private readonly pool: Float64Array[] = [];
   private readonly free: number[] = [];
-  private readonly lut = new Uint8Array(256);
+  private readonly lut: Uint8Array;
   private readonly nFeatures: number;
   // Split scratch.
   private readonly acc: Float64Array;
@@ -110,20 +117,58 @@ export class HistTreeGrower {
   private readonly gh: Float64Array;
   /** Whether rowIndex started as 0..n-1 in this tree (so the root can skip the gather). */
   private identity = false;
+  private readonly data: BinnedMatrix;
+  /** The second thread's buffers (gh mode with a helper). */
+  private readonly shared: HistogramBuffers | null = null;
+  private readonly helper: HistogramHelper | null;
 
+  /**
+   * With a `helper` (gh mode only; ignored otherwise) large nodes build half their features' histograms on the
+   * helper's thread; the columns, gradients and row index then live in its shared memory. The trees are the same.
+   */
   constructor(
-    private readonly data: BinnedMatrix,
+    binned: BinnedMatrix,
     private readonly edges: Float64Array[],
     private readonly mode: StatMode,
     private readonly options: GrowerOptions,
+    helper?: HistogramHelper | null,
   ) {
     this.S = mode.kind === 'gh' ? 3 : mode.classes + 1;
-    this.nFeatures = data.columns.length;
+    this.helper = mode.kind === 'gh' && helper ? helper : null;
+    const n = binned.rowCount;
+    this.nFeatures = binned.columns.length;
     this.offsets = new Int32Array(this.nFeatures + 1);
-    for (let f = 0; f < this.nFeatures; f++) this.offsets[f + 1] = this.offsets[f]! + data.nBins[f]! + 1;
+    for (let f = 0; f < this.nFeatures; f++) this.offsets[f + 1] = this.offsets[f]! + binned.nBins[f]! + 1;
     this.histSize = this.offsets[this.nFeatures]! * this.S;
-    this.rowIndex = new Uint32Array(data.rowCount);
-    this.tmp = new Uint32Array(data.rowCount);
+    if (this.helper) {
+      const h = this.helper;
+      const columns = binned.columns.map((c) => {
+        const copy = new Uint8Array(h.sharedBuffer(c.length));
+        copy.set(c);
+        return copy;
+      });
+      this.data = { rowCount: n, columns, nBins: binned.nBins };
+      this.rowIndex = new Uint32Array(h.sharedBuffer(4 * n));
+      this.tmp = new Uint32Array(h.sharedBuffer(4 * n));
+      this.lut = new Uint8Array(h.sharedBuffer(256));
+      this.gh = new Float64Array(h.sharedBuffer(16 * n));
+      this.shared = {
+        columns,
+        offsets: this.offsets,
+        gh: this.gh,
+        rowIndex: this.rowIndex,
+        out: new Float64Array(h.sharedBuffer(8 * this.histSize)),
+        features: new Int32Array(h.sharedBuffer(4 * this.nFeatures)),
+        scratch: this.tmp,
+        lut: this.lut,
+      };
+    } else {
+      this.data = binned;
+      this.rowIndex = new Uint32Array(n);
+      this.tmp = new Uint32Array(n);
+      this.lut = new Uint8Array(256);
+      this.gh = new Float64Array(mode.kind === 'gh' ? 2 * n : 0);
+    }
     this.ord = new Float64Array(BLOCK * 2);
     this.ordCls = new Int32Array(mode.kind === 'classes' ? BLOCK : 0);
     this.acc = new Float64Array(this.S);
@@ -131,7 +176,6 @@ export class HistTreeGrower {
     this.missScratch = new Float64Array(this.S);
     this.tot = new Float64Array(this.S);
     this.featScratch = new Int32Array(this.nFeatures);
-    this.gh = new Float64Array(mode.kind === 'gh' ? 2 * data.rowCount : 0);
   }
 
   /**
@@ -407,17 +451,25 @@ export class HistTreeGrower {
     const tmp = this.tmp;
     const s = this.start[node]!;
     const e = this.end[node]!;
-    let nl = s;
-    let nr = 0;
-    for (let i = s; i < e; i++) {
-      const r = idx[i]!;
-      const go = lut[col[r]!]!;
-      idx[nl] = r;
-      tmp[nr] = r;
-      nl += go;
-      nr += 1 - go;
+    let nl: number;
+    const helper = this.helper;
+    if (helper && e - s >= PARALLEL_PARTITION_ROWS) {
+      // The helper partitions the second half of the rows while this thread does the first; then the two left
+      // parts and the two right parts are joined in order, which is what one pass would have left.
+      const mid = s + ((e - s) >>> 1);
+      helper.bind(this.shared!);
+      helper.startPartition(mid, e, f);
+      const nl1 = partitionRows(idx, tmp, col, lut, s, mid, s);
+      const nl2 = helper.wait();
+      const nr1 = mid - s - nl1;
+      idx.copyWithin(s + nl1, mid, mid + nl2);
+      nl = s + nl1 + nl2;
+      idx.set(tmp.subarray(s, s + nr1), nl);
+      idx.set(tmp.subarray(mid, mid + (e - mid - nl2)), nl + nr1);
+    } else {
+      nl = s + partitionRows(idx, tmp, col, lut, s, e, 0);
+      idx.set(tmp.subarray(0, e - nl), nl);
     }
-    idx.set(tmp.subarray(0, nr), nl);
     const depth = this.depth[node]! + 1;
     const l = this.newNode(s, nl, depth);
     const r = this.newNode(nl, e, depth);
@@ -454,74 +506,38 @@ export class HistTreeGrower {
     const S = this.S;
     const offsets = this.offsets;
     const columns = this.data.columns;
-    for (let q = 0; q < nf; q++) {
-      const f = feats[q]!;
-      hist.fill(0, offsets[f]! * S, offsets[f + 1]! * S);
-    }
     const idx = this.rowIndex;
     const ord = this.ord;
     if (input.kind === 'gh') {
-      const grad = input.grad;
-      const hess = input.hess;
-      if (this.identity && s === 0 && e === this.data.rowCount) {
-        // Every row, in order (a root without subsampling): no gather needed.
-        for (let b0 = s; b0 < e; b0 += BLOCK) {
-          const b1 = Math.min(e, b0 + BLOCK);
-          let q = 0;
-          for (; q + 4 <= nf; q += 4) {
-            const f0 = feats[q]!;
-            const f1 = feats[q + 1]!;
-            const f2 = feats[q + 2]!;
-            const f3 = feats[q + 3]!;
-            buildGhDirect4(hist, columns[f0]!, columns[f1]!, columns[f2]!, columns[f3]!, offsets[f0]! * 3, offsets[f1]! * 3, offsets[f2]! * 3, offsets[f3]! * 3, grad, hess, b0, b1);
-          }
-          for (; q < nf; q++) {
-            const f = feats[q]!;
-            buildGhDirect4(hist, columns[f]!, columns[f]!, columns[f]!, columns[f]!, offsets[f]! * 3, -1, -1, -1, grad, hess, b0, b1);
-          }
+      const direct = this.identity && s === 0 && e === this.data.rowCount;
+      const helper = this.helper;
+      if (helper && nf >= 2 && e - s >= PARALLEL_MIN_ROWS) {
+        // The helper builds the second half of the features into its buffer while this thread builds the first.
+        const buffers = this.shared!;
+        const half = nf >> 1;
+        for (let q = half; q < nf; q++) buffers.features[q - half] = feats[q]!;
+        helper.bind(buffers);
+        helper.start(s, e, direct, nf - half);
+        buildGhHistogram(hist, columns, offsets, this.gh, idx, s, e, direct, feats, 0, half, ord);
+        helper.wait();
+        const out = buffers.out;
+        for (let q = half; q < nf; q++) {
+          const f = feats[q]!;
+          const a = offsets[f]! * 3;
+          hist.set(out.subarray(a, offsets[f + 1]! * 3), a);
         }
         return;
       }
-      for (let b0 = s; b0 < e; b0 += BLOCK) {
-        const b1 = Math.min(e, b0 + BLOCK);
-        const gh = this.gh;
-        for (let i = b0, j = 0; i < b1; i++, j += 2) {
-          const r2 = idx[i]! * 2;
-          ord[j] = gh[r2]!;
-          ord[j + 1] = gh[r2 + 1]!;
-        }
-        let q = 0;
-        for (; q + 4 <= nf; q += 4) {
-          const f0 = feats[q]!;
-          const f1 = feats[q + 1]!;
-          const f2 = feats[q + 2]!;
-          const f3 = feats[q + 3]!;
-          buildGhBlock4(
-            hist,
-            columns[f0]!,
-            columns[f1]!,
-            columns[f2]!,
-            columns[f3]!,
-            offsets[f0]! * 3,
-            offsets[f1]! * 3,
-            offsets[f2]! * 3,
-            offsets[f3]! * 3,
-            idx,
-            ord,
-            b0,
-            b1,
-          );
-        }
-        for (; q < nf; q++) {
-          const f = feats[q]!;
-          buildGhBlock(hist, columns[f]!, offsets[f]! * 3, idx, ord, b0, b1);
-        }
-      }
+      buildGhHistogram(hist, columns, offsets, this.gh, idx, s, e, direct, feats, 0, nf, ord);
     } else {
       const K = S - 1;
       const cls = input.classes;
       const w = input.weights;
       const oc = this.ordCls;
+      for (let q = 0; q < nf; q++) {
+        const f = feats[q]!;
+        hist.fill(0, offsets[f]! * S, offsets[f + 1]! * S);
+      }
       for (let b0 = s; b0 < e; b0 += BLOCK) {
         const b1 = Math.min(e, b0 + BLOCK);
         for (let i = b0, j = 0; i < b1; i++, j++) {
@@ -718,6 +734,85 @@ export class HistTreeGrower {
   }
 }
 
+/**
+ * A stable partition of rows `idx[s..e)` by their bins in `col`: rows with lut[bin] = 1 are compacted in place from
+ * `s`, the others written in order to `tmp[t0..)`. Returns how many went left.
+ */
+export function partitionRows(idx: Uint32Array, tmp: Uint32Array, col: Uint8Array, lut: Uint8Array, s: number, e: number, t0: number): number {
+  let nl = s;
+  let nr = t0;
+  for (let i = s; i < e; i++) {
+    const r = idx[i]!;
+    const go = lut[col[r]!]!;
+    idx[nl] = r;
+    tmp[nr] = r;
+    nl += go;
+    nr += 1 - go;
+  }
+  return nl - s;
+}
+
+/**
+ * The gradient histograms of features `feats[q0..q1)` over rows `idx[s..e)` (rows s..e themselves when `direct`),
+ * from `gh` (row r's gradient and hessian at 2r, 2r+1), into `hist` (zeroed here first). Each feature's bins
+ * are summed in row order whatever the features around it, so any split of the features between threads gives
+ * the same sums. `ord` is scratch of 2 × 2048 numbers.
+ */
+export function buildGhHistogram(
+  hist: Float64Array,
+  columns: Uint8Array[],
+  offsets: Int32Array,
+  gh: Float64Array,
+  idx: Uint32Array,
+  s: number,
+  e: number,
+  direct: boolean,
+  feats: Int32Array,
+  q0: number,
+  q1: number,
+  ord: Float64Array,
+): void {
+  for (let q = q0; q < q1; q++) {
+    const f = feats[q]!;
+    hist.fill(0, offsets[f]! * 3, offsets[f + 1]! * 3);
+  }
+  for (let b0 = s; b0 < e; b0 += BLOCK) {
+    const b1 = Math.min(e, b0 + BLOCK);
+    if (direct) {
+      let q = q0;
+      for (; q + 4 <= q1; q += 4) {
+        const f0 = feats[q]!;
+        const f1 = feats[q + 1]!;
+        const f2 = feats[q + 2]!;
+        const f3 = feats[q + 3]!;
+        buildGhDirect4(hist, columns[f0]!, columns[f1]!, columns[f2]!, columns[f3]!, offsets[f0]! * 3, offsets[f1]! * 3, offsets[f2]! * 3, offsets[f3]! * 3, gh, b0, b1);
+      }
+      for (; q < q1; q++) {
+        const f = feats[q]!;
+        buildGhDirect4(hist, columns[f]!, columns[f]!, columns[f]!, columns[f]!, offsets[f]! * 3, -1, -1, -1, gh, b0, b1);
+      }
+      continue;
+    }
+    for (let i = b0, j = 0; i < b1; i++, j += 2) {
+      const r2 = idx[i]! * 2;
+      ord[j] = gh[r2]!;
+      ord[j + 1] = gh[r2 + 1]!;
+    }
+    let q = q0;
+    for (; q + 4 <= q1; q += 4) {
+      const f0 = feats[q]!;
+      const f1 = feats[q + 1]!;
+      const f2 = feats[q + 2]!;
+      const f3 = feats[q + 3]!;
+      buildGhBlock4(hist, columns[f0]!, columns[f1]!, columns[f2]!, columns[f3]!, offsets[f0]! * 3, offsets[f1]! * 3, offsets[f2]! * 3, offsets[f3]! * 3, idx, ord, b0, b1);
+    }
+    for (; q < q1; q++) {
+      const f = feats[q]!;
+      buildGhBlock(hist, columns[f]!, offsets[f]! * 3, idx, ord, b0, b1);
+    }
+  }
+}
+
 /** The gradient histogram of one feature over one block of rows (kept small and monomorphic for the JIT). */
 function buildGhBlock(
   hist: Float64Array,
@@ -789,23 +884,22 @@ function buildGhDirect4(
   a1: number,
   a2: number,
   a3: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   b0: number,
   b1: number,
 ): void {
   if (a1 < 0) {
     for (let r = b0; r < b1; r++) {
       const k0 = a0 + c0[r]! * 3;
-      hist[k0] = hist[k0]! + grad[r]!;
-      hist[k0 + 1] = hist[k0 + 1]! + hess[r]!;
+      hist[k0] = hist[k0]! + gh[2 * r]!;
+      hist[k0 + 1] = hist[k0 + 1]! + gh[2 * r + 1]!;
       hist[k0 + 2] = hist[k0 + 2]! + 1;
     }
     return;
   }
   for (let r = b0; r < b1; r++) {
-    const g = grad[r]!;
-    const h = hess[r]!;
+    const g = gh[2 * r]!;
+    const h = gh[2 * r + 1]!;
     const k0 = a0 + c0[r]! * 3;
     hist[k0] = hist[k0]! + g;
     hist[k0 + 1] = hist[k0 + 1]! + h;

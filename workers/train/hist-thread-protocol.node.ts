@@ -1,0 +1,26 @@
+/**
+ * The control words the histogram thread and its client share (an Int32Array on a SharedArrayBuffer); see
+ * hist-threads.node.ts. The client writes a command and its arguments, bumps SEQ and notifies; the thread does
+ * it, stores SEQ into DONE and notifies back.
+ */
+export const SEQ = 0;
+export const DONE = 1;
+export const CMD = 2;
+export const START = 3;
+export const END = 4;
+export const DIRECT = 5;
+export const COUNT = 6;
+/** 1 once a command failed (its message waits on the channel). */
+export const FAILED = 7;
+export const FEATURE = 8;
+/** The finished command's result (a partition's left count). */
+export const RESULT = 9;
+export const CONTROL_WORDS = 16;
+
+export const CMD_BIND = 1;
+export const CMD_BUILD = 2;
+export const CMD_QUIT = 3;
+export const CMD_PARTITION = 4;
+
+/** Polls before sleeping in Atomics.wait: a node's histogram takes tens of microseconds to a few milliseconds. */
+export const SPINS = 4000;

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { tsxEsmApi } from '../data/node-client.js';
+import type { HistogramBuffers, HistogramHelper } from '../../shared/ml/models/parallel.js';
+import {
+  CMD,
+  CMD_BIND,
+  CMD_BUILD,
+  CMD_PARTITION,
+  CMD_QUIT,
+  CONTROL_WORDS,
+  COUNT,
+  DIRECT,
+  DONE,
+  END,
+  FAILED,
+  FEATURE,
+  RESULT,
+  SEQ,
+  SPINS,
+  START,
+} from './hist-thread-protocol.node.js';
+
+/**
+ * The Node `HistogramHelper` (shared/ml/models/parallel.ts): one worker thread that builds half of each large
+ * node's gradient histograms (and partitions half of its rows) on memory shared through SharedArrayBuffers,
+ * handed commands through Atomics so a synchronous fit can use it. Start it with `startHistogramThread()`, pass it to `fitGbdt` (runtime
+ * `histogramHelper`), and `dispose()` it when done; a helper nobody disposed never keeps the process alive.
+ */
+export interface NodeHistogramHelper extends HistogramHelper {
+  /** Stops the thread (after any job in flight); resolves with its exit code. Later jobs throw. */
+  dispose(): Promise<number>;
+  /** Whether the thread is still running (false once `dispose` resolved or the thread died). */
+  readonly running: boolean;
+  /** How many jobs (histograms and partitions) the thread has been given. */
+  readonly jobs: number;
+}
+
+/** Starts the histogram thread and waits until it is ready. */
+export async function startHistogramThread(): Promise<NodeHistogramHelper> {
+  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const ctrl = new Int32Array(control);
+  const { port1, port2 } = new MessageChannel();
+  const worker = spawnEntry({ control, channel: port2 }, [port2]);
+  let running = true;
+  const exited = new Promise<number>((resolve) => {
+    worker.once('exit', (code) => {
+      running = false;
+      port1.close();
+      resolve(code);
+    });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`The histogram thread stopped before it started (exit code ${code}).`)));
+    });
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  worker.unref();
+  return new ThreadHelper(worker, ctrl, port1, exited, () => running);
+}
+
+class ThreadHelper implements NodeHistogramHelper {
+  private seq: number;
+  private bound: HistogramBuffers | null = null;
+  private busy = false;
+  private disposed: Promise<number> | null = null;
+  jobs = 0;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly ctrl: Int32Array,
+    private readonly port: MessagePort,
+    private readonly exited: Promise<number>,
+    private readonly alive: () => boolean,
+  ) {
+    this.seq = Atomics.load(ctrl, SEQ);
+  }
+
+  get running(): boolean {
+    return this.alive();
+  }
+
+  sharedBuffer(bytes: number): ArrayBufferLike {
+    return new SharedArrayBuffer(bytes);
+  }
+
+  bind(buffers: HistogramBuffers): void {
+    if (this.bound === buffers) return;
+    this.port.postMessage(buffers);
+    this.command(CMD_BIND);
+    this.wait();
+    this.bound = buffers;
+  }
+
+  start(start: number, end: number, direct: boolean, count: number): void {
+    if (this.bound === null) throw new Error('HistogramHelper: start before bind');
+    const c = this.ctrl;
+    c[START] = start;
+    c[END] = end;
+    c[DIRECT] = direct ? 1 : 0;
+    c[COUNT] = count;
+    this.command(CMD_BUILD);
+    this.jobs++;
+  }
+
+  startPartition(start: number, end: number, feature: number): void {
+    if (this.bound === null) throw new Error('HistogramHelper: startPartition before bind');
+    const c = this.ctrl;
+    c[START] = start;
+    c[END] = end;
+    c[FEATURE] = feature;
+    this.command(CMD_PARTITION);
+    this.jobs++;
+  }
+
+  wait(): number {
+    if (!this.busy) return 0;
+    const c = this.ctrl;
+    const seq = this.seq;
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === seq) break;
+      if (spins < SPINS) spins++;
+      else Atomics.wait(c, DONE, done, 1000);
+    }
+    this.busy = false;
+    if (Atomics.load(c, FAILED) !== 0) {
+      Atomics.store(c, FAILED, 0);
+      const why = receiveMessageOnPort(this.port)?.message;
+      this.bound = null;
+      throw new Error(`The histogram thread failed: ${String(why ?? 'no reason given')}`);
+    }
+    return Atomics.load(c, RESULT);
+  }
+
+  dispose(): Promise<number> {
+    if (this.disposed === null) {
+      if (this.alive()) {
+        this.wait();
+        this.command(CMD_QUIT);
+        this.busy = false;
+      }
+      // The thread leaves its loop on QUIT and exits by itself; one that does not is stopped.
+      const timer = setTimeout(() => void this.worker.terminate(), 5000);
+      timer.unref();
+      this.disposed = this.exited.finally(() => clearTimeout(timer));
+    }
+    return this.disposed;
+  }
+
+  private command(cmd: number): void {
+    if (this.disposed !== null || !this.alive()) throw new Error('HistogramHelper: the histogram thread has stopped');
+    // A job left unwaited (its caller threw) is finished first: one job at a time.
+    if (this.busy) this.wait();
+    const c = this.ctrl;
+    c[CMD] = cmd;
+    this.seq = (this.seq + 1) | 0;
+    Atomics.store(c, SEQ, this.seq);
+    Atomics.notify(c, SEQ);
+    this.busy = true;
+  }
+}
+
+/** The thread from compiled output (hist-thread-entry.node.js beside this file) or, from sources, through tsx. */
+function spawnEntry(workerData: unknown, transferList: MessagePort[]): Worker {
+  const compiled = new URL('./hist-thread-entry.node.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData, transferList });
+  // As in workers/data/node-client.ts: Node 20 ignores `--import tsx` in a worker, so it registers tsx itself.
+  const tsx = tsxEsmApi();
+  const entry = new URL('./hist-thread-entry.node.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData, transferList });
+}

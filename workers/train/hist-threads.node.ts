@@ -147,7 +147,9 @@ class ThreadHelper implements NodeHistogramHelper {
         this.command(CMD_QUIT);
         this.busy = false;
       }
-      // The thread leaves its loop on QUIT and exits by itself; one that does not is stopped.
+      // The thread leaves its loop on QUIT and exits by itself; one that does not is stopped. Until it has
+      // exited it must keep the process alive, or an awaited dispose() would end the process unsettled.
+      this.worker.ref();
       const timer = setTimeout(() => void this.worker.terminate(), 5000);
       timer.unref();
       this.disposed = this.exited.finally(() => clearTimeout(timer));

@@ -207,6 +207,8 @@ describe.each(targets)('the data engine through $name', (target) => {
   });
 
   it('refuses files that are not what they claim, with a message for an analyst', async () => {
+    // Each refusal is caught as soon as it is made (failure()), so none is ever an unhandled rejection while an
+    // earlier one is being awaited.
     const cases: [Promise<unknown>, RegExp][] = [
       [request('open', csv('bad', file('empty.csv'))), /^empty\.csv is empty\.$/],
       [request('open', parquet('bad', file('empty.csv'))), /is empty/],
@@ -214,8 +216,9 @@ describe.each(targets)('the data engine through $name', (target) => {
       [request('open', parquet('bad', `${DATASETS}/titanic.csv`)), /^titanic\.csv is not a valid Parquet file: .*PAR1/],
       [request('open', csv('bad', file('ragged.csv'))), /^ragged\.csv has rows of different lengths: line 30002 has 3 fields, expected 2 like line 1\.$/],
     ];
-    for (const [promise, message] of cases) {
-      expect(await failure(promise)).toMatchObject({ code: 'bad-file', message: expect.stringMatching(message) });
+    const refusals = cases.map(([promise, message]) => [failure(promise), message] as const);
+    for (const [refusal, message] of refusals) {
+      expect(await refusal).toMatchObject({ code: 'bad-file', message: expect.stringMatching(message) });
     }
     expect((await request('close', { table: 'bad' })).closed).toBe(false);
   });
@@ -234,8 +237,8 @@ describe.each(targets)('the data engine through $name', (target) => {
       request('page', { table: 'titanic', offset: -1, limit: 1 }),
       request('page', { table: 'titanic', offset: 0, limit: 1.5 }),
       request('bogus' as DataRequestType, {} as never),
-    ];
-    for (const refusal of refusals) expect(await failure(refusal)).toMatchObject({ code: 'invalid-argument' });
+    ].map(failure);
+    for (const refusal of refusals) expect(await refusal).toMatchObject({ code: 'invalid-argument' });
     await expect(request('page', { table: 'nowhere', offset: 0, limit: 1 })).rejects.toMatchObject({ code: 'not-found' });
   });
 

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { useApp } from '../store/index.js';
 import { leaderboardRows, modellingContext } from '../store/modelling.js';
 import { LearningCurvePanel, TunePanel } from './train/Details.js';
-import { formatMetric, metricColumns, paramSummary, runLabel } from './train/format.js';
+import { formatMetric, metricColumns, paramSummary, runLabel, thresholdNote } from './train/format.js';
 import { Leaderboard } from './train/Leaderboard.js';
 import { RunList } from './train/RunList.js';
 import { RunsBrowser } from './train/RunsBrowser.js';
@@ -129,6 +129,7 @@ export function TrainStage() {
             {paramSummary(selected.result.params, 12)}
             {selected.backend ? ` · trained on ${selected.backend.name}: ${selected.backend.reason}` : ''}
           </p>
+          {thresholdNote(selected) !== null && <p data-testid="threshold">{thresholdNote(selected)}</p>}
           <LearningCurvePanel curve={curve?.experimentId === selected.id ? curve : null} metric={c.primaryMetric} onRetry={() => void actions.showLearningCurve(selected.id)} />
           <TunePanel
             experiment={selected}

@@ -96,3 +96,19 @@ export function runLabel(e: ExperimentRecord): string {
 export function metricColumns(primary: MetricName, taskMetrics: MetricName[]): MetricName[] {
   return [primary, ...taskMetrics.filter((m) => m !== primary)];
 }
+
+/**
+ * For a binary run trained with the card's error costs: which threshold it predicts the positive class at, and
+ * why that one. Null when the run used the plain 0.5.
+ */
+export function thresholdNote(e: ExperimentRecord): string | null {
+  const { threshold, validationCost } = e.result;
+  const costs = e.plan.costs;
+  if (threshold === undefined || validationCost === undefined || costs === undefined) return null;
+  const positive = e.classes?.[1] ?? e.plan.positiveClass ?? 'the positive class';
+  const cost = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return (
+    `Predicts "${positive}" when its probability is at least ${formatMetric(threshold)}: the cheapest threshold on the validation partition ` +
+    `when a false positive costs ${cost(costs.falsePositive)} and a false negative ${cost(costs.falseNegative)} (total ${cost(validationCost)}).`
+  );
+}

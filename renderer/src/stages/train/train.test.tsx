@@ -5,7 +5,7 @@ import type { ExperimentRecord } from '../../../../shared/ml/experiment.js';
 import type { ProblemCard } from '../../../../shared/ml/problem.js';
 import type { ModelKind } from '../../../../shared/ml/types.js';
 import { leaderboardRows, tuneSpace, type RunState } from '../../store/modelling.js';
-import { formatMeanStd, formatMetric, formatSeconds, paramsText, parseParams } from './format.js';
+import { formatMeanStd, formatMetric, formatSeconds, paramsText, parseParams, thresholdNote } from './format.js';
 import { Leaderboard } from './Leaderboard.js';
 import { RunList } from './RunList.js';
 import { comparisonRows } from './RunsBrowser.js';
@@ -171,5 +171,18 @@ describe('formatting', () => {
     expect(byLabel['param C']).toEqual(['—', '1']);
     expect(byLabel['ROC AUC (CV)']).toEqual(['0.9000 ± 0.0100', '—']);
     expect(byLabel['ROC AUC (validation)']).toEqual(['0.8900', '0.8500']);
+  });
+});
+
+describe('the threshold a run predicts at', () => {
+  it('is explained when the card gave costs, and not mentioned for the plain 0.5', () => {
+    const plain = run('logreg', 0.8, 0.8);
+    expect(thresholdNote({ ...plain, result: { ...plain.result, threshold: 0.5 } })).toBeNull();
+    const costly = run('logreg', 0.8, 0.8, { classes: ['<=50K', '>50K'] });
+    costly.plan = { ...costly.plan, costs: { falsePositive: 1, falseNegative: 5 } };
+    costly.result = { ...costly.result, threshold: 0.1734, validationCost: 812 };
+    expect(thresholdNote(costly)).toBe(
+      'Predicts ">50K" when its probability is at least 0.1734: the cheapest threshold on the validation partition when a false positive costs 1 and a false negative 5 (total 812).',
+    );
   });
 });

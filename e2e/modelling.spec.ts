@@ -133,7 +133,8 @@ test('credit-g: stratified 3-fold CV with class weights gives mean ± std per me
   await expect(views.splitCounts).toContainText('Train: 700 rows');
 
   await m.stage('Define');
-  await m.defineProblem({ objective: 'Flag applicants likely to default.', target: 'class', positive: 'bad', metric: 'ROC AUC' });
+  // The dataset's own cost matrix: approving a bad applicant costs five times turning away a good one.
+  await m.defineProblem({ objective: 'Flag applicants likely to default.', target: 'class', positive: 'bad', metric: 'ROC AUC', costs: { falsePositive: 1, falseNegative: 5 } });
   await expect(m.problemForm.getByTestId('target-classes')).toContainText('the smallest class is 30.0% of the rows');
   await expect(m.baselineScore()).toHaveText('ROC AUC 0.5000', { timeout: 60_000 });
 
@@ -154,6 +155,10 @@ test('credit-g: stratified 3-fold CV with class weights gives mean ± std per me
   const baseline = rows.and(page.locator('[data-kind="baseline"]'));
   await expect(baseline).toContainText('from the problem card');
   await expect(rows.last()).toHaveAttribute('data-kind', 'baseline');
+
+  // With those costs each run predicts "bad" at the threshold that costs least on validation, and says so.
+  await m.selectRow(rows.first());
+  await expect(page.getByTestId('threshold')).toContainText(/^Predicts "bad" when its probability is at least 0\.\d{4}: the cheapest threshold on the validation partition when a false positive costs 1 and a false negative 5 \(total \d+\)\.$/);
 
   // The runs list filters by model.
   await page.getByRole('region', { name: 'All runs' }).getByLabel('Model').selectOption({ label: 'Decision tree' });

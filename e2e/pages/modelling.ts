@@ -34,7 +34,7 @@ export class Modelling {
   }
 
   /** Fills the problem card and saves it. `metric` is the primary metric's label (e.g. "ROC AUC"). */
-  async defineProblem(opts: { objective: string; dataset?: string; target: string; positive?: string; metric: string }): Promise<void> {
+  async defineProblem(opts: { objective: string; dataset?: string; target: string; positive?: string; metric: string; costs?: { falsePositive: number; falseNegative: number } }): Promise<void> {
     const form = this.problemForm;
     await form.getByLabel('Objective').fill(opts.objective);
     if (opts.dataset !== undefined) await form.getByLabel('Dataset').selectOption({ label: opts.dataset });
@@ -43,6 +43,10 @@ export class Modelling {
     await expect(form.getByLabel('Task').locator('option', { hasText: 'suggested' })).toHaveCount(1, { timeout: 60_000 });
     if (opts.positive !== undefined) await form.getByLabel(/^Positive class/).selectOption(opts.positive);
     await form.getByLabel('Primary metric').selectOption({ label: opts.metric });
+    if (opts.costs !== undefined) {
+      await form.getByLabel('A false positive').fill(String(opts.costs.falsePositive));
+      await form.getByLabel('A false negative').fill(String(opts.costs.falseNegative));
+    }
     await form.getByRole('button', { name: 'Save problem card' }).click();
   }
 

@@ -1,7 +1,7 @@
 import { HostError, serializeError } from '../../shared/host/errors.js';
 import { learningCurve, prepare, trainModel, type ModelFitters, type SplitData, type TrainedModel } from '../../shared/ml/job.js';
 import { checkLeakage } from '../../shared/ml/leakage.js';
-import { fitPipeline, previewRows } from '../../shared/ml/pipeline/index.js';
+import { fitPipeline, previewRows, withTargetDropped } from '../../shared/ml/pipeline/index.js';
 import { tuneModel } from '../../shared/ml/tune-job.js';
 import { takeFrame, takeTarget, trainingRows } from '../../shared/ml/types.js';
 import type { BackendInfo, TrainedResult, TrainProgress, TrainReplyMessage, TrainRequests, TrainRequestType } from '../../shared/protocol/train-worker.js';
@@ -85,7 +85,7 @@ export async function dispatchTrainRequest<T extends TrainRequestType>(
       const prepared = prepare(data, a);
       const rows = Uint32Array.from(prepared.train, (i) => prepared.frameRows[i]!);
       const train = trainingRows(takeFrame(data.frame, rows));
-      const { fitted } = fitPipeline(a.spec, train, takeTarget(prepared.y, prepared.train), 0);
+      const { fitted } = fitPipeline(withTargetDropped(a.spec, a.target), train, takeTarget(prepared.y, prepared.train), 0);
       const preview = previewRows(fitted, train, Math.min(Math.max(1, a.limit), 200));
       const target = { column: a.target, task: a.task, ...(a.positiveClass ? { positiveClass: a.positiveClass } : {}) };
       const leakage = checkLeakage(train, target, a.timeColumn ? { timeColumn: a.timeColumn } : undefined);

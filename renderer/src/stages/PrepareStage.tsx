@@ -9,7 +9,7 @@ import { modellingContext } from '../store/modelling.js';
 import { messageOf, type Status } from '../store/status.js';
 import { loadFrame, splitDataSource } from '../train/data.js';
 import { trainPool, type JobHandle } from '../train/pool.js';
-import { applyEdit, columnInfos, guardTarget, newStep, RECIPES, startEditing, startingPipeline, undo, type Edit, type Recipe } from './prepare/edit.js';
+import { applyEdit, columnInfos, newStep, RECIPES, startEditing, startingPipeline, undo, type Edit, type Recipe } from './prepare/edit.js';
 import { StepEditor } from './prepare/StepEditor.js';
 
 /** Why each kind of leakage warning matters, in one sentence, shown beside the check's own message. */
@@ -148,7 +148,7 @@ export function PrepareStage() {
     const c = context;
     const handle = trainPool().run('preview', splitDataSource(c.project, c.dataset, c.split, c.card.target), (key) => ({
       key,
-      spec: guardTarget(spec, c.card.target),
+      spec,
       target: c.card.target,
       task: c.card.task,
       ...(c.card.positiveClass ? { positiveClass: c.card.positiveClass } : {}),

@@ -14,7 +14,7 @@ import type { BackendInfo, TrainedResult, TrainProgress } from '../../../shared/
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import type { SplitDocument } from '../../../shared/schema/split.js';
 import { host } from '../host/index.js';
-import { guardTarget, startingPipeline, type EditorState } from '../stages/prepare/edit.js';
+import { startingPipeline, type EditorState } from '../stages/prepare/edit.js';
 import { loadFrame, splitDataSource } from '../train/data.js';
 import { trainPool, type DataSource, type JobHandle } from '../train/pool.js';
 import type { AppState } from './index.js';
@@ -218,7 +218,7 @@ export const createModellingSlice: StateCreator<AppState, [], [], ModellingSlice
   }
 
   function planOf(card: ProblemCard, pipeline: PipelineSpec, config: Pick<TrainConfig, 'cv' | 'imbalance' | 'seed' | 'timeColumn'>): TrainingPlan {
-    const plan: TrainingPlan = { target: card.target, task: card.task, pipeline: guardTarget(pipeline, card.target), cv: config.cv, imbalance: config.imbalance, primaryMetric: card.primaryMetric, seed: config.seed };
+    const plan: TrainingPlan = { target: card.target, task: card.task, pipeline, cv: config.cv, imbalance: config.imbalance, primaryMetric: card.primaryMetric, seed: config.seed };
     if (card.positiveClass !== undefined && card.task === 'binary') plan.positiveClass = card.positiveClass;
     if (config.timeColumn) plan.timeColumn = config.timeColumn;
     if (card.task === 'binary' && card.costs !== undefined && card.costs.falsePositive + card.costs.falseNegative > 0) plan.costs = card.costs;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.js';
 import { trainingRows, type Frame, type FrameColumn, type Target } from '../types.js';
-import { defaultPipeline, describeStep } from './describe.js';
+import { defaultPipeline, describeStep, withTargetDropped } from './describe.js';
 import { evaluateExpression, parseExpression } from './expression.js';
 import { fitPipeline, loadPipeline, previewRows, transform, type FittedPipeline } from './pipeline.js';
 import type { PipelineSpec, PipelineStep } from './spec.js';
@@ -423,5 +423,19 @@ describe('defaultPipeline and describeStep', () => {
     expect(said[said.length - 1]).toBe(
       'One-hot encode "k", grouping categories seen in fewer than 1% of rows or beyond the 29 most frequent into one "infrequent" column; categories not seen in training count as infrequent.',
     );
+  });
+});
+
+describe('withTargetDropped', () => {
+  it('always drops the target first, so no step can turn it into a feature', () => {
+    const started: PipelineSpec = { steps: [{ kind: 'drop', columns: ['y'] }, { kind: 'scale', columns: { type: 'number' }, method: 'standard' }] };
+    expect(withTargetDropped(started, 'y')).toBe(started);
+    const late: PipelineSpec = { steps: [{ kind: 'encode', method: 'onehot', columns: { type: 'category' } }, { kind: 'drop', columns: ['y', 'id'] }, { kind: 'drop', columns: ['y'] }] };
+    expect(withTargetDropped(late, 'y').steps).toEqual([
+      { kind: 'drop', columns: ['y'] },
+      { kind: 'encode', method: 'onehot', columns: { type: 'category' } },
+      { kind: 'drop', columns: ['id'] },
+    ]);
+    expect(withTargetDropped({ steps: [] }, 'y').steps).toEqual([{ kind: 'drop', columns: ['y'] }]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeStep, validateStep, type PipelineSpec } from '../../../../shared/ml/pipeline/index.js';
 import type { Frame } from '../../../../shared/ml/types.js';
-import { applyEdit, columnInfos, guardTarget, newStep, parseIntList, recipeOf, RECIPES, startEditing, startingPipeline, undo, UNDO_DEPTH } from './edit.js';
+import { applyEdit, columnInfos, newStep, parseIntList, recipeOf, RECIPES, startEditing, startingPipeline, undo, UNDO_DEPTH } from './edit.js';
 
 const spec: PipelineSpec = {
   steps: [
@@ -83,18 +83,6 @@ describe('pipeline editing', () => {
     const start = startingPipeline(frame, 'y');
     expect(start.steps[0]).toEqual({ kind: 'drop', columns: ['const', 'y'] });
     expect(start.steps.some((s) => s.kind === 'encode')).toBe(true);
-  });
-
-  it('always drops the target first, so no step can turn it into a feature', () => {
-    const started: PipelineSpec = { steps: [{ kind: 'drop', columns: ['y'] }, ...spec.steps] };
-    expect(guardTarget(started, 'y')).toBe(started);
-    const late: PipelineSpec = { steps: [{ kind: 'encode', method: 'onehot', columns: { type: 'category' } }, { kind: 'drop', columns: ['y', 'id'] }, { kind: 'drop', columns: ['y'] }] };
-    expect(guardTarget(late, 'y').steps).toEqual([
-      { kind: 'drop', columns: ['y'] },
-      { kind: 'encode', method: 'onehot', columns: { type: 'category' } },
-      { kind: 'drop', columns: ['id'] },
-    ]);
-    expect(guardTarget({ steps: [] }, 'y').steps).toEqual([{ kind: 'drop', columns: ['y'] }]);
   });
 
   it('reads lists of whole numbers', () => {

@@ -1,4 +1,4 @@
-import { defaultPipeline, withTargetDropped, type ColumnInfo, type ColumnType, type PipelineSpec, type PipelineStep, type Selector } from '../../../../shared/ml/pipeline/index.js';
+import { defaultPipeline, type ColumnInfo, type ColumnType, type PipelineSpec, type PipelineStep, type Selector } from '../../../../shared/ml/pipeline/index.js';
 import type { Frame } from '../../../../shared/ml/types.js';
 
 /**
@@ -229,5 +229,3 @@ export function parseIntList(text: string): number[] | null {
   return values.every((v) => Number.isInteger(v) && v >= 1) ? values : null;
 }
 
-/** The spec with the target dropped first, so no step can make the answer a feature (the job does the same). */
-export const guardTarget = withTargetDropped;

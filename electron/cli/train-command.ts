@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { partitionCounts, quantileBins, stratifiedSplit, TEST, TRAIN, VALIDATION } from '../../shared/data/split.js';
+import { partitionCounts, quantileBins, stratifiedSplit, TEST, TRAIN } from '../../shared/data/split.js';
 import { HostError } from '../../shared/host/errors.js';
 import { BUNDLE_FILES, runDocument, type RunDocument } from '../../shared/ml/bundle.js';
 import { checkLeakage } from '../../shared/ml/leakage.js';
@@ -105,11 +105,15 @@ export const trainCommand: Command = {
     const kinds = modelOption === 'auto' ? defaultModels(task) : [modelOption as ModelKind];
     const data = { frame, partitions };
     const trained: TrainedModel[] = [];
-    for (const kind of kinds) {
-      say(`Training ${kind}…`);
-      const model = await trainModel(data, plan, { kind }, fitters.fitters);
-      say(`${kind}: validation ${METRICS[primaryMetric].label} ${format4(model.result.validation[primaryMetric])} (${model.result.fitSeconds.toFixed(1)} s${model.result.cv ? `, ${folds}-fold CV ${model.result.cvSeconds.toFixed(1)} s` : ''})`);
-      trained.push(model);
+    try {
+      for (const kind of kinds) {
+        say(`Training ${kind}…`);
+        const model = await trainModel(data, plan, { kind }, fitters.fitters);
+        say(`${kind}: validation ${METRICS[primaryMetric].label} ${format4(model.result.validation[primaryMetric])} (${model.result.fitSeconds.toFixed(1)} s${model.result.cv ? `, ${folds}-fold CV ${model.result.cvSeconds.toFixed(1)} s` : ''})`);
+        trained.push(model);
+      }
+    } finally {
+      await fitters.dispose();
     }
     // The choice uses validation scores only; the test partition is read once, for the chosen model.
     const ranked = rankResults(
@@ -118,7 +122,7 @@ export const trainCommand: Command = {
     ).map((x) => x.t);
     const chosen = ranked[0]!;
     const test = scorePartition(data, plan, chosen, TEST);
-    const validation = scorePartition(data, plan, chosen, VALIDATION);
+    const validation = chosen.result.validation;
     const leaderboard = ranked.map((t) => t.result);
 
     await mkdir(out, { recursive: true });
@@ -164,7 +168,6 @@ export const trainCommand: Command = {
       io.out(`Chosen: ${chosen.result.kind}. Test ${shown.map((m) => `${m} ${format4(test[m])}`).join(', ')}.`);
       io.out(`Wrote ${BUNDLE_FILES.run}, ${BUNDLE_FILES.pipeline} and ${BUNDLE_FILES.model} to ${out}.`);
     }
-    await fitters.dispose();
     return 0;
   },
 };

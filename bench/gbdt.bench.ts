@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fitGbdt } from '../shared/ml/models/gbdt.js';
-import { auc, syntheticBinary } from '../shared/ml/models/synthetic.js';
+import { syntheticBinary } from '../shared/ml/models/synthetic.js';
+import { rocAuc } from '../shared/ml/metrics.js';
 import type { FeatureMatrix, Target } from '../shared/ml/types.js';
 import { startHistogramThread, type NodeHistogramHelper } from '../workers/train/hist-threads.node.js';
 
@@ -71,7 +72,7 @@ export async function runGbdtBench(options: { rows?: number[]; repeats?: number;
         const t = performance.now();
         const model = fitGbdt(train.X, train.y, GBDT_BENCH_PARAMS, { seed: 1 }, { histogramHelper: helper });
         seconds = Math.min(seconds, (performance.now() - t) / 1000);
-        score = auc(model.predict(test.X), test.y.values);
+        score = rocAuc(test.y.values, model.predict(test.X));
       }
       const row: BenchRow = { case: `${nTrain.toLocaleString('en')} × ${FEATURES}`, rows: nTrain, orchard: { seconds, auc: score, threads } };
       if (options.reference !== false) {

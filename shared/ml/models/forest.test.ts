@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../host/errors.js';
 import { fitForest, featuresPerNode, loadForest } from './forest.js';
-import { auc, binaryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
+import { binaryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
+import { rocAuc } from '../metrics.js';
 import { fitTree } from './tree.js';
 
 const roundTrip = (m: { toJSON(): unknown }) => JSON.parse(JSON.stringify(m.toJSON()));
@@ -12,10 +13,10 @@ describe('fitForest', () => {
     const f = fitForest(train.X, train.y, { nTrees: 40 }, { seed: 1 });
     const p = f.predict(test.X);
     expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
-    const a = auc(p, test.y.values);
+    const a = rocAuc(test.y.values, p);
     expect(a).toBeGreaterThan(0.9);
     const tree = fitTree(train.X, train.y, { maxDepth: -1, minSamplesLeaf: 1 }, { seed: 1 });
-    expect(a).toBeGreaterThan(auc(tree.predict(test.X), test.y.values) + 0.02);
+    expect(a).toBeGreaterThan(rocAuc(test.y.values, tree.predict(test.X)) + 0.02);
     const imp = f.featureImportance();
     expect(imp[0]!).toBeGreaterThan(imp[5]!);
   });

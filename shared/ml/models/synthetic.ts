@@ -95,23 +95,3 @@ export function regressionProblem(nTrain: number, nTest: number, seed: number): 
   }
   return split({ X: { rowCount: rows, names: ['a', 'b', 'c', 'd', 'e'], columns }, y: { task: 'regression', values: y } }, nTrain);
 }
-
-/** Area under the ROC curve of scores `p` for 0/1 labels `y` (ties count half). */
-export function auc(p: Float64Array, y: Float64Array): number {
-  const order = Array.from(p.keys()).sort((a, b) => p[a]! - p[b]!);
-  let rankSum = 0;
-  let pos = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && p[order[j + 1]!] === p[order[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[order[k]!] === 1) {
-      rankSum += rank;
-      pos++;
-    }
-    i = j + 1;
-  }
-  const neg = order.length - pos;
-  if (pos === 0 || neg === 0) return NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
-}

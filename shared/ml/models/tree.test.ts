@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../host/errors.js';
 import type { FeatureMatrix, Target } from '../types.js';
-import { auc, binaryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
+import { binaryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
+import { rocAuc } from '../metrics.js';
 import { fitTree, loadTree } from './tree.js';
 
 const roundTrip = (m: { toJSON(): unknown }) => JSON.parse(JSON.stringify(m.toJSON()));
@@ -12,10 +13,10 @@ describe('fitTree', () => {
     const m = fitTree(train.X, train.y, { maxDepth: 8, minSamplesLeaf: 20 }, { seed: 1 });
     const p = m.predict(test.X);
     expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
-    expect(auc(p, test.y.values)).toBeGreaterThan(0.85);
+    expect(rocAuc(test.y.values, p)).toBeGreaterThan(0.85);
     const stump = fitTree(train.X, train.y, { maxDepth: 1 }, { seed: 1 });
     expect(stump.leafCount).toBe(2);
-    expect(auc(stump.predict(test.X), test.y.values)).toBeLessThan(auc(p, test.y.values));
+    expect(rocAuc(test.y.values, stump.predict(test.X))).toBeLessThan(rocAuc(test.y.values, p));
   });
 
   it('fits a pure separable problem exactly, with either criterion', () => {

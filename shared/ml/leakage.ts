@@ -1,5 +1,6 @@
 import { mulberry32, shuffleInPlace } from '../data/random.js';
 import { AFTER_OUTCOME_NAME } from '../data/report.js';
+import { pearson } from '../data/correlation.js';
 import { formatShare, LEAKAGE_ASSOCIATION, LEAKAGE_AUC } from '../data/warnings.js';
 import { HostError } from '../host/errors.js';
 import { rocAuc } from './metrics.js';
@@ -267,7 +268,7 @@ function predictsAlone(column: FrameColumn, target: EncodedTarget, targetName: s
   let within = 0;
   for (let j = 0; j < m; j++) within += (y[j]! - sums[groups[j]!]! / sizes[groups[j]!]!) ** 2;
   const r2 = 1 - within / total;
-  const r = values !== null ? pearson(values, y) : NaN;
+  const r = values !== null ? (pearson(values, y) ?? NaN) : NaN;
   if (Math.abs(r) >= LEAKAGE_PEARSON) return warn(`a correlation of ${r.toFixed(3)}`, Math.abs(r));
   if (r2 >= LEAKAGE_R2) return warn(`its ${values !== null ? 'value ranges' : 'values'} alone explain ${formatShare(r2)} of the variation (R² ${r2.toFixed(3)})`, r2);
   return null;
@@ -301,32 +302,6 @@ function quantileGroups(values: Float64Array): { groups: Int32Array; count: numb
     groups[j] = r > 0 && values[j] === values[present[r - 1]!] ? groups[present[r - 1]!]! : Math.floor((r * bins) / present.length);
   }
   return { groups, count: bins + 1 };
-}
-
-/** Pearson correlation over the rows where x is present; NaN when either side has no spread. */
-function pearson(x: Float64Array, y: Float64Array): number {
-  let n = 0;
-  let mx = 0;
-  let my = 0;
-  for (let j = 0; j < x.length; j++) {
-    if (Number.isNaN(x[j]!)) continue;
-    n++;
-    mx += x[j]!;
-    my += y[j]!;
-  }
-  if (n < 2) return NaN;
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let j = 0; j < x.length; j++) {
-    if (Number.isNaN(x[j]!)) continue;
-    sxy += (x[j]! - mx) * (y[j]! - my);
-    sxx += (x[j]! - mx) ** 2;
-    syy += (y[j]! - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
 // ---------------------------------------------------------------------------------------------------------

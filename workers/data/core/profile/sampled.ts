@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
+import { pearson } from '../../../../shared/data/correlation.js';
 import { numberExpr, textExpr, type ProfileSource } from './source.js';
 
 /**
@@ -61,34 +62,6 @@ function bound(sorted: Float64Array, v: number, after: boolean): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Pearson r over the rows where both are present; null with no spread. */
-export function pearson(a: Float64Array, b: Float64Array): number | null {
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]!) || Number.isNaN(b[i]!)) continue;
-    n++;
-    sa += a[i]!;
-    sb += b[i]!;
-  }
-  if (n < 2) return null;
-  const ma = sa / n;
-  const mb = sb / n;
-  let cov = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]!) || Number.isNaN(b[i]!)) continue;
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    cov += da * db;
-    va += da * da;
-    vb += db * db;
-  }
-  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : null;
 }
 
 /** Spearman ρ for each pair, on the sample. */

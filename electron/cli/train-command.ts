@@ -140,7 +140,7 @@ export const trainCommand: Command = {
       seconds: (performance.now() - started) / 1000,
     };
     if (classes !== undefined) run.classes = classes;
-    if (task === 'binary') run.threshold = 0.5;
+    if (chosen.result.threshold !== undefined) run.threshold = chosen.result.threshold;
     if (chosen.model.kind === 'mlp' && fitters.backend !== undefined) run.backend = fitters.backend;
     runDocument.validate(run);
     await writeFileAtomic(join(out, BUNDLE_FILES.pipeline), JSON.stringify(chosen.pipeline) + '\n');

@@ -114,7 +114,6 @@ export interface SplitData {
 export interface TrainHooks {
   onProgress?: (progress: Progress) => void;
   isCancelled?: () => boolean;
-  now?: () => number;
 }
 
 interface Prepared {
@@ -188,13 +187,12 @@ async function trainPrepared(
   hooks: TrainHooks,
   options: { skipCv?: boolean } = {},
 ): Promise<TrainedModel> {
-  const now = hooks.now ?? (() => Date.now());
   const params = choice.params ?? {};
   if (plan.cv.method === 'time' && options.skipCv !== true) trainIdx = inTimeOrder(data, prepared, trainIdx, plan.timeColumn);
   const folds = options.skipCv === true ? [] : cvFolds(data, prepared, trainIdx, plan.cv, plan.seed);
   const steps = folds.length + 1;
   const report = (step: number) => (p: Progress) => hooks.onProgress?.({ ...p, fraction: (step + Math.min(1, Math.max(0, p.fraction))) / steps });
-  const cvStart = now();
+  const cvStart = Date.now();
   const foldScores: Scores[] = [];
   for (const [f, fold] of folds.entries()) {
     checkCancelled(hooks);
@@ -203,10 +201,10 @@ async function trainPrepared(
     const fitted = await fitOne(data, prepared, fitIdx, scoreIdx, plan, choice.kind, params, fitters, hooks, report(f), plan.seed + f + 1);
     foldScores.push(fitted.scores);
   }
-  const cvSeconds = (now() - cvStart) / 1000;
-  const fitStart = now();
+  const cvSeconds = (Date.now() - cvStart) / 1000;
+  const fitStart = Date.now();
   const final = await fitOne(data, prepared, trainIdx, prepared.validation, plan, choice.kind, params, fitters, hooks, report(folds.length), plan.seed, true);
-  const fitSeconds = (now() - fitStart) / 1000;
+  const fitSeconds = (Date.now() - fitStart) / 1000;
   const cv = foldScores.length > 0 ? summarise(foldScores) : undefined;
   const primary = cv?.mean[plan.primaryMetric] ?? final.scores[plan.primaryMetric] ?? Number.NaN;
   const result: ModelResult = {

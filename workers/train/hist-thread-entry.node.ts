@@ -1,18 +1,19 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { buildGhHistogram, partitionRows } from '../../shared/ml/models/hist-tree.js';
-import type { HistogramBuffers } from '../../shared/ml/models/parallel.js';
-import { CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, COUNT, DIRECT, DONE, END, FAILED, FEATURE, RESULT, SEQ, SPINS, START } from './hist-thread-protocol.node.js';
+import { wasmHist, type WasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
+import { ARGS, CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, DONE, FAILED, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The histogram thread (started by hist-threads.node.ts): after saying it is ready it never returns to its event
- * loop, but sleeps on the control words and runs each command the client posts, until told to quit.
+ * loop, but sleeps on the control words and runs each command the client posts (a kernel of wasm-hist.ts on the
+ * shared memory it was bound to), until told to quit.
  */
 const { control, channel } = workerData as { control: SharedArrayBuffer; channel: MessagePort };
 const ctrl = new Int32Array(control);
-const ord = new Float64Array(2 * 2048);
-let buffers: HistogramBuffers | null = null;
+let kern: WasmHist | null = null;
 let seen = Atomics.load(ctrl, SEQ);
 parentPort!.postMessage('ready');
+
+const arg = (i: number): number => ctrl[ARGS + i]!;
 
 for (;;) {
   let spins = 0;
@@ -30,19 +31,17 @@ for (;;) {
   ctrl[RESULT] = 0;
   try {
     if (cmd === CMD_BIND) {
-      // The client posted the buffers before bumping SEQ, so the message is already queued.
+      // The client posted the memory before bumping SEQ, so the message is already queued.
       const received = receiveMessageOnPort(channel);
-      if (received === undefined) throw new Error('bind without buffers');
-      buffers = received.message as HistogramBuffers;
+      if (received === undefined) throw new Error('bind without a memory');
+      kern = wasmHist(received.message as WasmMemory, true);
+      if (kern === null) throw new Error('the kernels did not start on the shared memory');
     } else if (cmd === CMD_BUILD) {
-      if (buffers === null) throw new Error('build before bind');
-      const b = buffers;
-      buildGhHistogram(b.out, b.columns, b.offsets, b.gh, b.rowIndex, ctrl[START]!, ctrl[END]!, ctrl[DIRECT] === 1, b.features, 0, ctrl[COUNT]!, ord);
+      if (kern === null) throw new Error('build before bind');
+      kern.hist(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8), arg(9));
     } else if (cmd === CMD_PARTITION) {
-      if (buffers === null) throw new Error('partition before bind');
-      const b = buffers;
-      const s = ctrl[START]!;
-      ctrl[RESULT] = partitionRows(b.rowIndex, b.scratch, b.columns[ctrl[FEATURE]!]!, b.lut, s, ctrl[END]!, s);
+      if (kern === null) throw new Error('partition before bind');
+      ctrl[RESULT] = kern.partition(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8));
     } else throw new Error(`unknown command ${cmd}`);
   } catch (err) {
     channel.postMessage(err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -6,16 +6,14 @@
 export const SEQ = 0;
 export const DONE = 1;
 export const CMD = 2;
-export const START = 3;
-export const END = 4;
-export const DIRECT = 5;
-export const COUNT = 6;
 /** 1 once a command failed (its message waits on the channel). */
 export const FAILED = 7;
-export const FEATURE = 8;
 /** The finished command's result (a partition's left count). */
 export const RESULT = 9;
-export const CONTROL_WORDS = 16;
+/** A kernel's arguments, from here on. */
+export const ARGS = 16;
+export const MAX_ARGS = 16;
+export const CONTROL_WORDS = ARGS + MAX_ARGS;
 
 export const CMD_BIND = 1;
 export const CMD_BUILD = 2;

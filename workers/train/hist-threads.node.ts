@@ -2,30 +2,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tsxEsmApi } from '../data/node-client.js';
-import type { HistogramBuffers, HistogramHelper } from '../../shared/ml/models/parallel.js';
-import {
-  CMD,
-  CMD_BIND,
-  CMD_BUILD,
-  CMD_PARTITION,
-  CMD_QUIT,
-  CONTROL_WORDS,
-  COUNT,
-  DIRECT,
-  DONE,
-  END,
-  FAILED,
-  FEATURE,
-  RESULT,
-  SEQ,
-  SPINS,
-  START,
-} from './hist-thread-protocol.node.js';
+import type { HistogramHelper } from '../../shared/ml/models/parallel.js';
+import type { WasmMemory } from '../../shared/ml/models/wasm-hist.js';
+import { ARGS, CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, MAX_ARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The Node `HistogramHelper` (shared/ml/models/parallel.ts): one worker thread that builds half of each large
- * node's gradient histograms (and partitions half of its rows) on memory shared through SharedArrayBuffers,
- * handed commands through Atomics so a synchronous fit can use it. Start it with `startHistogramThread()`, pass it to `fitGbdt` (runtime
+ * node's gradient histograms (and partitions half of its rows) with the grower's WebAssembly kernels on its
+ * shared memory, handed commands through Atomics so a synchronous fit can use it. Start it with `startHistogramThread()`, pass it to `fitGbdt` (runtime
  * `histogramHelper`), and `dispose()` it when done; a helper nobody disposed never keeps the process alive.
  */
 export interface NodeHistogramHelper extends HistogramHelper {
@@ -67,7 +51,7 @@ export async function startHistogramThread(): Promise<NodeHistogramHelper> {
 
 class ThreadHelper implements NodeHistogramHelper {
   private seq: number;
-  private bound: HistogramBuffers | null = null;
+  private bound: WasmMemory | null = null;
   private busy = false;
   private disposed: Promise<number> | null = null;
   jobs = 0;
@@ -86,36 +70,30 @@ class ThreadHelper implements NodeHistogramHelper {
     return this.alive();
   }
 
-  sharedBuffer(bytes: number): ArrayBufferLike {
-    return new SharedArrayBuffer(bytes);
-  }
-
-  bind(buffers: HistogramBuffers): void {
-    if (this.bound === buffers) return;
-    this.port.postMessage(buffers);
+  bind(memory: WasmMemory): void {
+    if (this.bound === memory) return;
+    this.port.postMessage(memory);
     this.command(CMD_BIND);
     this.wait();
-    this.bound = buffers;
+    this.bound = memory;
   }
 
-  start(start: number, end: number, direct: boolean, count: number): void {
-    if (this.bound === null) throw new Error('HistogramHelper: start before bind');
-    const c = this.ctrl;
-    c[START] = start;
-    c[END] = end;
-    c[DIRECT] = direct ? 1 : 0;
-    c[COUNT] = count;
-    this.command(CMD_BUILD);
-    this.jobs++;
+  startHistogram(args: ArrayLike<number>): void {
+    this.job(CMD_BUILD, args);
   }
 
-  startPartition(start: number, end: number, feature: number): void {
-    if (this.bound === null) throw new Error('HistogramHelper: startPartition before bind');
+  startPartition(args: ArrayLike<number>): void {
+    this.job(CMD_PARTITION, args);
+  }
+
+  private job(cmd: number, args: ArrayLike<number>): void {
+    if (this.bound === null) throw new Error('HistogramHelper: a job before bind');
+    if (args.length > MAX_ARGS) throw new Error('HistogramHelper: too many arguments');
+    // A job left unwaited (its caller threw) is finished before its arguments are overwritten.
+    if (this.busy) this.wait();
     const c = this.ctrl;
-    c[START] = start;
-    c[END] = end;
-    c[FEATURE] = feature;
-    this.command(CMD_PARTITION);
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
+    this.command(cmd);
     this.jobs++;
   }
 

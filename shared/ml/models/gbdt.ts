@@ -116,6 +116,8 @@ function checkInputs(X: FeatureMatrix, y: Target, ctx: FitContext): number {
 export interface GbdtRuntime {
   /** A second thread for the histograms of large nodes (see parallel.ts); the platform owns and disposes it. */
   histogramHelper?: HistogramHelper | null;
+  /** 'js' keeps the grower to its JavaScript loops (the tests compare them with the WebAssembly kernels). */
+  kernel?: 'auto' | 'js';
 }
 
 /** Fits gradient-boosted trees. */
@@ -136,7 +138,7 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
     maxDepth: p.maxDepth,
     minSamplesLeaf: p.minSamplesLeaf,
     minChildWeight: p.minChildWeight,
-  }, runtime.histogramHelper);
+  }, runtime.histogramHelper, runtime.kernel);
 
   const base = baseScores(task, y.values, w, K);
   const F = new Float64Array(n * K);

@@ -1,5 +1,6 @@
 import type { BinnedMatrix } from './binning.js';
-import type { HistogramBuffers, HistogramHelper } from './parallel.js';
+import type { HistogramHelper } from './parallel.js';
+import { WASM_PAGE, wasmHist, wasmMemory, type WasmHist } from './wasm-hist.js';
 
 /**
  * The one tree grower behind the decision tree, the random forest and gradient boosting: histogram splits on
@@ -20,9 +21,16 @@ import type { HistogramBuffers, HistogramHelper } from './parallel.js';
  * parent's buffer becomes the child's). Building walks the rows in blocks, gathering the block's statistics once
  * into a small contiguous buffer that stays in cache while every feature is counted. With per-node feature
  * sampling (random forests) there is no subtraction: each node builds only its sampled features, then keeps
- * just its best split, so no histogram outlives its node. With a `HistogramHelper` (parallel.ts; gh mode) a
- * large node's histograms are built half on a second thread and its rows partitioned in two halves, with the
- * same sums and the same row order as one thread, so the trees are identical.
+ * just its best split, so no histogram outlives its node.
+ *
+ * WebAssembly (gh mode). Where the runtime has WebAssembly, gradient histograms and row partitions run in the
+ * kernels of wasm-hist.ts, on one memory holding the bins row-major (a row's codes in one cache line, where the
+ * columns would cost one miss per feature in a sparse node), the interleaved gradients, the row index and the
+ * histograms. Each bin is summed in row order by the same IEEE adds, so the trees are those of the JavaScript
+ * loops below, which remain the fallback (and the classes mode). With a `HistogramHelper` (parallel.ts) the
+ * memory is shared: a large node's histograms are built half on a second thread (half the features each, straight
+ * into the node's histogram) and its rows partitioned in two halves, with the same sums and the same row order as
+ * one thread, so the trees are identical.
  *
  * Missing values are one extra bin per feature; a split tries them on both sides and keeps the better as the
  * node's default direction (with no missing rows in the node, the default is the side with more rows).
@@ -68,6 +76,49 @@ export interface GrownTree {
 }
 
 const BLOCK = 2048;
+
+/** Where the grower's data lies in the kernels' memory (byte offsets). */
+interface WasmLayout {
+  /** Row-major bins, `stride` bytes per row (for histograms: a sparse node's row is one cache line). */
+  bins: number;
+  stride: number;
+  /** The same bins column-major, feature f's from cols + f·n (for partitions: one feature, dense). */
+  cols: number;
+  gh: number;
+  idx: number;
+  tmp: number;
+  lut: number;
+  /** The `hist` kernel's feature descriptors (two i32 per feature). */
+  desc: number;
+  /** Histograms from here, `histBytes` apart; `slots` of them at first. */
+  pool: number;
+  histBytes: number;
+  slots: number;
+}
+
+/** The memory layout for n rows, or null when it would not fit a 32-bit memory. */
+function wasmLayout(n: number, nFeatures: number, histSize: number, maxLeaves: number): WasmLayout | null {
+  let end = 0;
+  const take = (bytes: number): number => {
+    const at = end;
+    end += Math.ceil(bytes / 64) * 64;
+    return at;
+  };
+  const stride = Math.max(1, nFeatures);
+  const bins = take(n * stride);
+  const cols = take(n * nFeatures);
+  const gh = take(16 * n);
+  const idx = take(4 * n);
+  const tmp = take(4 * n);
+  const lut = take(256);
+  const desc = take(8 * nFeatures);
+  const histBytes = Math.ceil((8 * histSize) / 64) * 64;
+  // Best-first growth keeps about one histogram per open leaf.
+  const slots = maxLeaves > 0 && Number.isFinite(maxLeaves) ? Math.min(maxLeaves + 2, 64) : 16;
+  const pool = end;
+  if (pool + 4 * slots * histBytes > 0xffff0000) return null;
+  return { bins, stride, cols, gh, idx, tmp, lut, desc, pool, histBytes, slots };
+}
 /** Nodes with fewer rows build on one thread even with a helper (handing over costs more than it saves). */
 const PARALLEL_MIN_ROWS = 4096;
 /** Likewise for partitioning a node's rows (far cheaper per row than a histogram). */
@@ -78,15 +129,18 @@ export class HistTreeGrower {
   /** Statistics per histogram bin. */
   readonly S: number;
   /** The training rows, partitioned by the last tree grown (see `GrownTree.start`). */
-  readonly rowIndex: Uint32Array;
-  private readonly tmp: Uint32Array;
+  get rowIndex(): Uint32Array {
+    return this.idxView;
+  }
+  private idxView: Uint32Array;
+  private tmp: Uint32Array;
   private readonly ord: Float64Array;
   private readonly ordCls: Int32Array;
   private readonly offsets: Int32Array;
   private readonly histSize: number;
   private readonly pool: Float64Array[] = [];
   private readonly free: number[] = [];
-  private readonly lut: Uint8Array;
+  private lut: Uint8Array;
   private readonly nFeatures: number;
   // Split scratch.
   private readonly acc: Float64Array;
@@ -114,17 +168,22 @@ export class HistTreeGrower {
   private bLeft = new Float64Array(0);
   private featScratch: Int32Array;
   /** Row r's gradient and hessian at 2r and 2r+1 (gh mode), copied in at the start of each tree. */
-  private readonly gh: Float64Array;
+  private gh: Float64Array;
   /** Whether rowIndex started as 0..n-1 in this tree (so the root can skip the gather). */
   private identity = false;
   private readonly data: BinnedMatrix;
-  /** The second thread's buffers (gh mode with a helper). */
-  private readonly shared: HistogramBuffers | null = null;
-  private readonly helper: HistogramHelper | null;
+  /** The WebAssembly kernels and where the data lies in their memory (gh mode where available). */
+  private readonly kern: WasmHist | null = null;
+  private readonly at: WasmLayout | null = null;
+  /** The memory's buffer the views were made on (a growing memory that is not shared replaces it). */
+  private viewsOf: ArrayBufferLike | null = null;
+  private desc: Int32Array = new Int32Array(0);
+  private readonly helper: HistogramHelper | null = null;
 
   /**
-   * With a `helper` (gh mode only; ignored otherwise) large nodes build half their features' histograms on the
-   * helper's thread; the columns, gradients and row index then live in its shared memory. The trees are the same.
+   * With a `helper` (gh mode with WebAssembly only; ignored otherwise) large nodes build half their features'
+   * histograms, and partition half their rows, on the helper's thread. `kernel: 'js'` keeps to the JavaScript
+   * loops (the tests compare the two). The trees are the same either way.
    */
   constructor(
     binned: BinnedMatrix,
@@ -132,41 +191,50 @@ export class HistTreeGrower {
     private readonly mode: StatMode,
     private readonly options: GrowerOptions,
     helper?: HistogramHelper | null,
+    kernel: 'auto' | 'js' = 'auto',
   ) {
     this.S = mode.kind === 'gh' ? 3 : mode.classes + 1;
-    this.helper = mode.kind === 'gh' && helper ? helper : null;
     const n = binned.rowCount;
     this.nFeatures = binned.columns.length;
     this.offsets = new Int32Array(this.nFeatures + 1);
     for (let f = 0; f < this.nFeatures; f++) this.offsets[f + 1] = this.offsets[f]! + binned.nBins[f]! + 1;
     this.histSize = this.offsets[this.nFeatures]! * this.S;
-    if (this.helper) {
-      const h = this.helper;
-      const columns = binned.columns.map((c) => {
-        const copy = new Uint8Array(h.sharedBuffer(c.length));
-        copy.set(c);
-        return copy;
-      });
-      this.data = { rowCount: n, columns, nBins: binned.nBins };
-      this.rowIndex = new Uint32Array(h.sharedBuffer(4 * n));
-      this.tmp = new Uint32Array(h.sharedBuffer(4 * n));
-      this.lut = new Uint8Array(h.sharedBuffer(256));
-      this.gh = new Float64Array(h.sharedBuffer(16 * n));
-      this.shared = {
-        columns,
-        offsets: this.offsets,
-        gh: this.gh,
-        rowIndex: this.rowIndex,
-        out: new Float64Array(h.sharedBuffer(8 * this.histSize)),
-        features: new Int32Array(h.sharedBuffer(4 * this.nFeatures)),
-        scratch: this.tmp,
-        lut: this.lut,
-      };
+    this.data = binned;
+    if (mode.kind === 'gh' && kernel === 'auto') {
+      const at = wasmLayout(n, this.nFeatures, this.histSize, options.maxLeaves);
+      const pages = at ? Math.ceil(at.pool / WASM_PAGE) + Math.ceil((at.slots * at.histBytes) / WASM_PAGE) : 0;
+      // A helper needs a shared memory; where none can be made the fit runs on this thread.
+      let memory = at && helper ? wasmMemory(pages, true) : null;
+      let kern = memory ? wasmHist(memory, true) : null;
+      if (kern) this.helper = helper!;
+      else {
+        memory = at ? wasmMemory(pages, false) : null;
+        kern = memory ? wasmHist(memory, false) : null;
+      }
+      if (kern && at) {
+        this.kern = kern;
+        this.at = at;
+        // Row-major bins: row r's code of feature f at r·stride + f.
+        const bins = new Uint8Array(kern.memory.buffer, at.bins, n * at.stride);
+        const cols = new Uint8Array(kern.memory.buffer, at.cols, n * this.nFeatures);
+        for (let f = 0; f < this.nFeatures; f++) {
+          const col = binned.columns[f]!;
+          cols.set(col, f * n);
+          for (let r = 0, o = f; r < n; r++, o += at.stride) bins[o] = col[r]!;
+        }
+      }
+    }
+    this.idxView = new Uint32Array(0);
+    this.tmp = this.idxView;
+    this.lut = new Uint8Array(256);
+    this.gh = new Float64Array(0);
+    if (this.kern) {
+      this.views();
+      for (let i = 0; i < this.at!.slots; i++) this.pool.push(this.poolView(i));
+      this.free.push(...Array.from({ length: this.at!.slots }, (_, i) => this.at!.slots - 1 - i));
     } else {
-      this.data = binned;
-      this.rowIndex = new Uint32Array(n);
+      this.idxView = new Uint32Array(n);
       this.tmp = new Uint32Array(n);
-      this.lut = new Uint8Array(256);
       this.gh = new Float64Array(mode.kind === 'gh' ? 2 * n : 0);
     }
     this.ord = new Float64Array(BLOCK * 2);
@@ -186,7 +254,7 @@ export class HistTreeGrower {
     if (input.kind !== this.mode.kind) throw new Error('HistTreeGrower: input does not match the stat mode');
     const opts = this.options;
     const S = this.S;
-    const idx = this.rowIndex;
+    const idx = this.idxView;
     let n: number;
     this.identity = !rows;
     if (rows) {
@@ -344,7 +412,7 @@ export class HistTreeGrower {
   }
 
   private rootStats(input: GrowInput, n: number, root: number): void {
-    const idx = this.rowIndex;
+    const idx = this.idxView;
     const S = this.S;
     const st = this.stats;
     if (input.kind === 'gh') {
@@ -419,8 +487,40 @@ export class HistTreeGrower {
   private alloc(): number {
     const f = this.free.pop();
     if (f !== undefined) return f;
+    if (this.kern) {
+      // Twice the histograms: grow the memory (which may replace its buffer, so every view is made again).
+      const at = this.at!;
+      const have = this.pool.length;
+      const end = at.pool + 2 * have * at.histBytes;
+      const buffer = this.kern.memory.buffer;
+      if (end > buffer.byteLength) this.kern.memory.grow(Math.ceil((end - buffer.byteLength) / WASM_PAGE));
+      this.views();
+      for (let i = have; i < 2 * have; i++) this.pool.push(this.poolView(i));
+      for (let i = 2 * have - 1; i > have; i--) this.free.push(i);
+      return have;
+    }
     this.pool.push(new Float64Array(this.histSize));
     return this.pool.length - 1;
+  }
+
+  /** (Re)makes the views on the kernels' memory when its buffer is not the one they were made on. */
+  private views(): void {
+    const buffer = this.kern!.memory.buffer;
+    if (buffer === this.viewsOf) return;
+    const at = this.at!;
+    const n = this.data.rowCount;
+    this.idxView = new Uint32Array(buffer, at.idx, n);
+    this.tmp = new Uint32Array(buffer, at.tmp, n);
+    this.gh = new Float64Array(buffer, at.gh, 2 * n);
+    this.lut = new Uint8Array(buffer, at.lut, 256);
+    this.desc = new Int32Array(buffer, at.desc, 2 * this.nFeatures);
+    for (let i = 0; i < this.pool.length; i++) this.pool[i] = this.poolView(i);
+    this.viewsOf = buffer;
+  }
+
+  private poolView(i: number): Float64Array {
+    const at = this.at!;
+    return new Float64Array(this.kern!.memory.buffer, at.pool + i * at.histBytes, this.histSize);
   }
 
   private release(h: number): void {
@@ -447,19 +547,23 @@ export class HistTreeGrower {
     lut.fill(0);
     for (let b = 0; b <= bin; b++) lut[b] = 1;
     lut[nb] = dl;
-    const idx = this.rowIndex;
+    const idx = this.idxView;
     const tmp = this.tmp;
     const s = this.start[node]!;
     const e = this.end[node]!;
     let nl: number;
     const helper = this.helper;
+    const kern = this.kern;
+    const at = this.at;
+    const part = (a: number, b: number, t0: number): number =>
+      kern ? kern.partition(at!.idx, at!.tmp, at!.cols, 1, f * this.data.rowCount, at!.lut, a, b, t0) : partitionRows(idx, tmp, col, lut, a, b, t0);
     if (helper && e - s >= PARALLEL_PARTITION_ROWS) {
       // The helper partitions the second half of the rows while this thread does the first; then the two left
       // parts and the two right parts are joined in order, which is what one pass would have left.
       const mid = s + ((e - s) >>> 1);
-      helper.bind(this.shared!);
-      helper.startPartition(mid, e, f);
-      const nl1 = partitionRows(idx, tmp, col, lut, s, mid, s);
+      helper.bind(kern!.memory);
+      helper.startPartition([at!.idx, at!.tmp, at!.cols, 1, f * this.data.rowCount, at!.lut, mid, e, mid]);
+      const nl1 = part(s, mid, s);
       const nl2 = helper.wait();
       const nr1 = mid - s - nl1;
       idx.copyWithin(s + nl1, mid, mid + nl2);
@@ -467,7 +571,7 @@ export class HistTreeGrower {
       idx.set(tmp.subarray(s, s + nr1), nl);
       idx.set(tmp.subarray(mid, mid + (e - mid - nl2)), nl + nr1);
     } else {
-      nl = s + partitionRows(idx, tmp, col, lut, s, e, 0);
+      nl = s + part(s, e, 0);
       idx.set(tmp.subarray(0, e - nl), nl);
     }
     const depth = this.depth[node]! + 1;
@@ -506,26 +610,30 @@ export class HistTreeGrower {
     const S = this.S;
     const offsets = this.offsets;
     const columns = this.data.columns;
-    const idx = this.rowIndex;
+    const idx = this.idxView;
     const ord = this.ord;
     if (input.kind === 'gh') {
       const direct = this.identity && s === 0 && e === this.data.rowCount;
-      const helper = this.helper;
-      if (helper && nf >= 2 && e - s >= PARALLEL_MIN_ROWS) {
-        // The helper builds the second half of the features into its buffer while this thread builds the first.
-        const buffers = this.shared!;
-        const half = nf >> 1;
-        for (let q = half; q < nf; q++) buffers.features[q - half] = feats[q]!;
-        helper.bind(buffers);
-        helper.start(s, e, direct, nf - half);
-        buildGhHistogram(hist, columns, offsets, this.gh, idx, s, e, direct, feats, 0, half, ord);
-        helper.wait();
-        const out = buffers.out;
-        for (let q = half; q < nf; q++) {
+      const kern = this.kern;
+      if (kern) {
+        const at = this.at!;
+        const desc = this.desc;
+        for (let q = 0; q < nf; q++) {
           const f = feats[q]!;
-          const a = offsets[f]! * 3;
-          hist.set(out.subarray(a, offsets[f + 1]! * 3), a);
+          hist.fill(0, offsets[f]! * 3, offsets[f + 1]! * 3);
+          desc[2 * q] = f;
+          desc[2 * q + 1] = offsets[f]! * 24;
         }
+        const h0 = hist.byteOffset;
+        const helper = this.helper;
+        if (helper && nf >= 2 && e - s >= PARALLEL_MIN_ROWS) {
+          // The helper builds the second half of the features, straight into `hist`, while this thread builds the first.
+          const half = nf >> 1;
+          helper.bind(kern.memory);
+          helper.startHistogram([h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc + 8 * half, nf - half]);
+          kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc, half);
+          helper.wait();
+        } else kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc, nf);
         return;
       }
       buildGhHistogram(hist, columns, offsets, this.gh, idx, s, e, direct, feats, 0, nf, ord);

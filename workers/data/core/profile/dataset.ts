@@ -51,13 +51,11 @@ function missingPatterns(conn: DuckDBConnection, source: ProfileSource, overview
     .sort((a, b) => b.missing - a.missing)
     .slice(0, PATTERN_COLUMNS);
   if (shown.length === 0) return [];
-  const bits = shown.map((c) => `CASE WHEN ${quoteIdent(c.name)} IS NULL THEN '1' ELSE '0' END`).join(', ');
-  const rows = queryRows(
-    conn,
-    `SELECT concat(${bits}) AS pattern, count(*) AS n FROM ${source.from} GROUP BY pattern ORDER BY n DESC, pattern LIMIT ${PATTERNS}`,
-  );
+  // Each row's pattern as an integer, the first column shown the highest bit (so it orders as the string of 0s and 1s would).
+  const bits = shown.map((c, i) => `CAST(${quoteIdent(c.name)} IS NULL AS INTEGER) * ${2 ** (shown.length - 1 - i)}`).join(' + ');
+  const rows = queryRows(conn, `SELECT ${bits} AS pattern, count(*) AS n FROM ${source.from} GROUP BY pattern ORDER BY n DESC, pattern LIMIT ${PATTERNS}`);
   return rows.map(([pattern, n]) => ({
-    missing: shown.filter((_c, i) => String(pattern)[i] === '1').map((c) => c.name),
+    missing: shown.filter((_c, i) => (Math.floor((num(pattern) ?? 0) / 2 ** (shown.length - 1 - i)) & 1) === 1).map((c) => c.name),
     rows: num(n) ?? 0,
   }));
 }

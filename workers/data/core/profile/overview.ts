@@ -2,16 +2,33 @@ import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import { ID_NAME, type ColumnOverview, type ReportColumnKind } from '../../../../shared/data/report.js';
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { quoteIdent } from '../load-context.js';
-import { isDateType, isIntegerType, isNumericType, isText, num, queryRow, type ProfileSource } from './source.js';
+import { finiteFilter, isDateType, isIntegerType, isNumericType, isText, num, numberExpr, queryRow, type ProfileSource } from './source.js';
 
-/** The cheap first pass: rows, and per column the values present, distinct values and text lengths. */
+/**
+ * The cheap first pass: rows, and per column the values present, distinct values and text lengths, and for
+ * number and date columns the count, range and mean of their finite values, which the statistics pass needs
+ * (centred sums and histogram bins), so it reads the data once more instead of twice.
+ */
+
+/** A number or date column's finite values (dates as epoch milliseconds). */
+export interface NumberFacts {
+  finite: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
 
 export interface OverviewFacts {
   rows: number;
   columns: ColumnOverview[];
   /** Mean text length (VARCHAR columns), and the total characters, for the memory estimate. */
   textLength: Map<string, { mean: number | null; total: number }>;
+  /** Number and date columns (by name): what the statistics pass starts from. */
+  numbers: Map<string, NumberFacts>;
 }
+
+/** Columns whose statistics read them as numbers. */
+export const isNumberColumn = (c: ColumnInfo): boolean => isNumericType(c.type) || isDateType(c.type);
 
 /** Columns per statement, so a very wide table never makes one enormous query. */
 const CHUNK = 64;
@@ -20,12 +37,17 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
   const rows = num(queryRow(conn, `SELECT count(*) FROM ${source.from}`)[0]) ?? 0;
   const out: ColumnOverview[] = [];
   const textLength = new Map<string, { mean: number | null; total: number }>();
+  const numbers = new Map<string, NumberFacts>();
   for (let start = 0; start < columns.length; start += CHUNK) {
     const chunk = columns.slice(start, start + CHUNK);
     const parts = chunk.flatMap((c) => {
       const name = quoteIdent(c.name);
       const base = [`count(${name})`, `count(DISTINCT ${name})`];
-      return isText(c.type) ? [...base, `avg(length(${name}))`, `coalesce(sum(strlen(${name})), 0)`] : base;
+      if (isText(c.type)) return [...base, `avg(length(${name}))`, `coalesce(sum(strlen(${name})), 0)`];
+      if (!isNumberColumn(c)) return base;
+      const x = numberExpr(c);
+      const only = finiteFilter(c, x);
+      return [...base, `count(${x})${only}`, `min(${x})${only}`, `max(${x})${only}`, `avg(${x})${only}`];
     });
     const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
     let i = 0;
@@ -36,6 +58,8 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       if (isText(c.type)) {
         meanLength = num(values[i++]);
         textLength.set(c.name, { mean: meanLength, total: num(values[i++]) ?? 0 });
+      } else if (isNumberColumn(c)) {
+        numbers.set(c.name, { finite: num(values[i++]) ?? 0, min: num(values[i++]), max: num(values[i++]), mean: num(values[i++]) });
       }
       const missing = rows - count;
       out.push({
@@ -49,7 +73,7 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       });
     }
   }
-  return { rows, columns: out, textLength };
+  return { rows, columns: out, textLength, numbers };
 }
 
 /** A column's kind from its type and its values: what an analyst would call it. */

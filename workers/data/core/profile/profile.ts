@@ -3,12 +3,13 @@ import { HostError } from '../../../../shared/host/errors.js';
 import { reportWarnings } from '../../../../shared/data/warnings.js';
 import type { DataProgress } from '../../../../shared/protocol/data-worker.js';
 import type { ProfileArgs } from '../../../../shared/protocol/report.js';
-import { profileColumn } from './columns.js';
-import { correlationsOf } from './correlations.js';
+import { hasStatistics, numericStatsOf, profileColumn, type ColumnStats } from './columns.js';
+import { correlationsOf, matrixColumns, matrixValue } from './correlations.js';
 import { datasetFacts } from './dataset.js';
 import { overviewOf } from './overview.js';
 import { buildSource, invalid, type ReportAccess } from './source.js';
-import { targetAnalysis } from './target.js';
+import { RowSample } from './sampled.js';
+import { classBalance, targetAnalysis, targetPlan } from './target.js';
 
 /**
  * Computes the quality report progressively: the cheap overview first (rows, per-column missing and distinct
@@ -43,12 +44,35 @@ export async function profileTable(
 
   const facts = overviewOf(conn, source, columns);
   await emit('overview', { section: 'overview', table: open.table, rows: facts.rows, partition: source.partition, target, overview: facts.columns });
-  for (const [index, column] of columns.entries()) {
-    const profile = profileColumn(conn, source, column, facts.columns[index]!, facts.textLength.get(column.name)?.mean ?? null);
+  // Number columns first, all from the same two scans; then the others, one at a time.
+  const withStats = columns.flatMap((column, index) => (hasStatistics(column, facts.columns[index]!) && facts.numbers.has(column.name) ? [index] : []));
+  const stats = new Map<number, ColumnStats | null>();
+  numericStatsOf(
+    conn,
+    source,
+    withStats.map((index) => ({ column: columns[index]!, present: facts.columns[index]!.count, facts: facts.numbers.get(columns[index]!.name)! })),
+  ).forEach((s, k) => stats.set(withStats[k]!, s));
+  const order = [...withStats, ...[...columns.keys()].filter((index) => !stats.has(index))];
+  for (const index of order) {
+    const column = columns[index]!;
+    const profile = profileColumn(conn, source, column, facts.columns[index]!, facts.textLength.get(column.name)?.mean ?? null, stats.get(index) ?? null);
     await emit('columns', { section: 'column', index, column: profile });
   }
   await emit('dataset', { section: 'dataset', dataset: datasetFacts(conn, source, columns, facts, fileBytes) });
-  await emit('correlations', { section: 'correlations', correlations: correlationsOf(conn, source, columns, facts.columns, target) });
-  if (target !== null) await emit('target', { section: 'target', target: targetAnalysis(conn, source, columns, facts.columns, target) });
+  // One row sample (large tables only) serves Spearman and the target's AUCs, so a binary target's classes come first.
+  const plan = target === null ? null : targetPlan(columns, facts.columns, target);
+  const classes = plan?.classes === true ? classBalance(conn, source, plan.target) : null;
+  const positive = plan !== null && classes?.length === 2 ? { target: plan.target, positive: classes[1]!.value } : null;
+  let sample: RowSample | undefined;
+  const sampled = (): RowSample => {
+    const wanted = new Map([...matrixColumns(columns, facts.columns, target).numeric, ...(plan?.numeric ?? [])].map((c) => [c.name, c]));
+    return (sample ??= RowSample.take(conn, source, [...wanted.values()], positive, facts.rows));
+  };
+  const correlations = correlationsOf(conn, source, columns, facts.columns, target, sampled);
+  await emit('correlations', { section: 'correlations', correlations });
+  if (plan !== null) {
+    const cramersV = (a: string, b: string): number | null | undefined => matrixValue(correlations.cramersV, a, b);
+    await emit('target', { section: 'target', target: targetAnalysis(conn, source, facts.columns, plan, { classes, sample: sampled, cramersV }) });
+  }
   return { ...report, warnings: reportWarnings(report) };
 }

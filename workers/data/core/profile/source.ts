@@ -147,6 +147,14 @@ export function numberExpr(column: ColumnInfo): string {
   return isDateType(column.type) ? `epoch_ms(CAST(${name} AS TIMESTAMP))` : `CAST(${name} AS DOUBLE)`;
 }
 
+/** Types whose values can be NaN or ±Infinity. */
+export const isFloatType = (type: string): boolean => /^(FLOAT|DOUBLE|REAL)$/.test(type);
+
+/** ` FILTER (WHERE isfinite(x))` for an aggregate of a float column's `x`; nothing for types that are always finite. */
+export function finiteFilter(column: ColumnInfo, x: string): string {
+  return isFloatType(column.type) ? ` FILTER (WHERE isfinite(${x}))` : '';
+}
+
 /** The column as text, as top values show it and equality filters compare it. */
 export function textExpr(column: ColumnInfo): string {
   return `CAST(${quoteIdent(column.name)} AS VARCHAR)`;

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ClassShare, ColumnOverview, FeatureAssociation, TargetAnalysis } from '../../../../shared/data/report.js';
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { correlationRatio, cramersVPairs, pearsonPairs, spearmanPairs, univariateAuc } from './associations.js';
-import { SAMPLE_ROWS, sampledAuc } from './sampled.js';
+import { SAMPLE_ROWS, type RowSample } from './sampled.js';
 import { isIntegerType, isNumericType, num, queryRows, textExpr, type ProfileSource } from './source.js';
 
 /**
@@ -21,19 +21,46 @@ export function isClassTarget(column: ColumnInfo, overview: ColumnOverview): boo
   return isIntegerType(column.type) && overview.unique <= MAX_CLASSES;
 }
 
-export function targetAnalysis(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[], overview: ColumnOverview[], targetName: string): TargetAnalysis {
+/** What the target analysis measures: the target, and the other columns by how they are measured against it. */
+export interface TargetPlan {
+  target: ColumnInfo;
+  view: ColumnOverview;
+  /** Classes (categorical, boolean or few-valued integer) rather than a number. */
+  classes: boolean;
+  categorical: ColumnInfo[];
+  numeric: ColumnInfo[];
+}
+
+export function targetPlan(columns: ColumnInfo[], overview: ColumnOverview[], targetName: string): TargetPlan {
   const index = columns.findIndex((c) => c.name === targetName);
   const target = columns[index]!;
-  const targetView = overview[index]!;
+  const view = overview[index]!;
   const features = columns
     .map((c, i) => ({ c, o: overview[i]! }))
     .filter(({ c, o }) => c.name !== targetName && o.unique > 1 && o.kind !== 'id-like' && o.kind !== 'text' && o.kind !== 'date');
+  return {
+    target,
+    view,
+    classes: isClassTarget(target, view),
+    categorical: features.filter(({ o }) => (o.kind === 'categorical' || o.kind === 'boolean') && o.unique <= MAX_FEATURE_CATEGORIES).map(({ c }) => c),
+    numeric: features.filter(({ o }) => o.kind === 'numeric').map(({ c }) => c),
+  };
+}
+
+/** What other sections already have: the class balance, the shared row sample, Cramér's V of pairs in the heatmap. */
+export interface TargetShared {
+  classes: ClassShare[] | null;
+  sample: () => RowSample;
+  cramersV: (a: string, b: string) => number | null | undefined;
+}
+
+export function targetAnalysis(conn: DuckDBConnection, source: ProfileSource, overview: ColumnOverview[], plan: TargetPlan, shared: TargetShared): TargetAnalysis {
+  const { target, view: targetView, categorical, numeric } = plan;
+  const targetName = target.name;
   const missing = (c: ColumnInfo): boolean => (overview.find((o) => o.name === c.name)?.missing ?? 0) > 0;
-  const categorical = features.filter(({ o }) => (o.kind === 'categorical' || o.kind === 'boolean') && o.unique <= MAX_FEATURE_CATEGORIES).map(({ c }) => c);
-  const numeric = features.filter(({ o }) => o.kind === 'numeric').map(({ c }) => c);
   const out: FeatureAssociation[] = [];
 
-  if (!isClassTarget(target, targetView)) {
+  if (!plan.classes) {
     const pairs = numeric.map((c): [ColumnInfo, ColumnInfo] => [c, target]);
     const pearson = pearsonPairs(conn, source, pairs);
     const spearman = spearmanPairs(conn, source, pairs, missing);
@@ -47,15 +74,19 @@ export function targetAnalysis(conn: DuckDBConnection, source: ProfileSource, co
     return { column: targetName, kind: 'numeric', classes: null, positive: null, imbalance: null, features: strongestFirst(out) };
   }
 
-  const classes = classBalance(conn, source, target);
+  const classes = shared.classes ?? classBalance(conn, source, target);
   const binary = classes.length === 2;
   const positive = binary ? classes[1]! : null;
-  const cramers = cramersVPairs(conn, source, categorical.map((c): [ColumnInfo, ColumnInfo] => [c, target]));
-  categorical.forEach((c, i) => push(out, c.name, 'cramers-v', cramers[i] ?? null));
+  // Pairs the heatmap has already measured are not measured again.
+  const known = categorical.map((c) => shared.cramersV(c.name, targetName));
+  const rest = categorical.filter((_c, i) => known[i] === undefined);
+  const measured = cramersVPairs(conn, source, rest.map((c): [ColumnInfo, ColumnInfo] => [c, target]));
+  categorical.forEach((c, i) => push(out, c.name, 'cramers-v', known[i] !== undefined ? known[i] : (measured[rest.indexOf(c)] ?? null)));
   const rows = targetView.count + targetView.missing;
   const sampled = positive !== null && rows > SAMPLE_ROWS;
-  // Above SAMPLE_ROWS rows, every AUC comes from one seeded sample (sampled.ts) rather than a ranking per column.
-  const aucs = sampled ? sampledAuc(conn, source, numeric, target, positive.value) : numeric.map((c) => (positive === null ? null : univariateAuc(conn, source, c, target, positive.value)));
+  // Above SAMPLE_ROWS rows, every AUC comes from the shared sample (sampled.ts) rather than a ranking per column.
+  const sample = sampled ? shared.sample() : null;
+  const aucs = sample !== null ? sample.auc(numeric) : numeric.map((c) => (positive === null ? null : univariateAuc(conn, source, c, target, positive.value)));
   numeric.forEach((c, i) => {
     const auc = aucs[i] ?? null;
     if (positive === null) push(out, c.name, 'eta', correlationRatio(conn, source, c, target));
@@ -68,7 +99,7 @@ export function targetAnalysis(conn: DuckDBConnection, source: ProfileSource, co
     positive,
     imbalance: imbalanceNote(targetName, classes),
     features: strongestFirst(out),
-    ...(sampled ? { sampledRows: SAMPLE_ROWS } : {}),
+    ...(sample !== null ? { sampledRows: sample.rows } : {}),
   };
 }
 
@@ -80,7 +111,8 @@ function strongestFirst(features: FeatureAssociation[]): FeatureAssociation[] {
   return features.sort((a, b) => b.strength - a.strength || a.column.localeCompare(b.column));
 }
 
-function classBalance(conn: DuckDBConnection, source: ProfileSource, target: ColumnInfo): ClassShare[] {
+/** Every class with its count and share, most common first (the first SHOWN_CLASSES of them). */
+export function classBalance(conn: DuckDBConnection, source: ProfileSource, target: ColumnInfo): ClassShare[] {
   const rows = queryRows(
     conn,
     `SELECT ${textExpr(target)} AS v, count(*) AS n FROM ${source.from} WHERE v IS NOT NULL GROUP BY v ORDER BY n DESC, v`,

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { wasmHist, type WasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, DONE, FAILED, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { KERNELS, wasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
+import { ARGS, CMD, CMD_BIND, CMD_CALL, CMD_QUIT, DONE, FAILED, KERNEL, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The histogram thread (started by hist-threads.node.ts): after saying it is ready it never returns to its event
@@ -9,11 +9,11 @@ import { ARGS, CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, DONE, FAILED, 
  */
 const { control, channel } = workerData as { control: SharedArrayBuffer; channel: MessagePort };
 const ctrl = new Int32Array(control);
-let kern: WasmHist | null = null;
+let kernels: (((...args: number[]) => number | undefined) | undefined)[] | null = null;
 let seen = Atomics.load(ctrl, SEQ);
 parentPort!.postMessage('ready');
 
-const arg = (i: number): number => ctrl[ARGS + i]!;
+const args: number[] = [];
 
 for (;;) {
   let spins = 0;
@@ -34,14 +34,18 @@ for (;;) {
       // The client posted the memory before bumping SEQ, so the message is already queued.
       const received = receiveMessageOnPort(channel);
       if (received === undefined) throw new Error('bind without a memory');
-      kern = wasmHist(received.message as WasmMemory, true);
+      const { memory, bytes } = received.message as { memory: WasmMemory; bytes: Uint8Array };
+      kernels = null;
+      const kern = wasmHist(memory, true, bytes);
       if (kern === null) throw new Error('the kernels did not start on the shared memory');
-    } else if (cmd === CMD_BUILD) {
-      if (kern === null) throw new Error('build before bind');
-      kern.hist(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8), arg(9));
-    } else if (cmd === CMD_PARTITION) {
-      if (kern === null) throw new Error('partition before bind');
-      ctrl[RESULT] = kern.partition(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), arg(7), arg(8));
+      kernels = KERNELS.map((name) => kern[name] as ((...args: number[]) => number | undefined) | undefined);
+    } else if (cmd === CMD_CALL) {
+      if (kernels === null) throw new Error('a job before bind');
+      const fn = kernels[ctrl[KERNEL]!];
+      if (fn === undefined) throw new Error(`unknown kernel ${ctrl[KERNEL]}`);
+      args.length = ctrl[NARGS]!;
+      for (let i = 0; i < args.length; i++) args[i] = ctrl[ARGS + i]!;
+      ctrl[RESULT] = fn(...args) ?? 0;
     } else throw new Error(`unknown command ${cmd}`);
   } catch (err) {
     channel.postMessage(err instanceof Error ? (err.stack ?? err.message) : String(err));

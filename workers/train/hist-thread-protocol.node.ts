@@ -10,15 +10,17 @@ export const CMD = 2;
 export const FAILED = 7;
 /** The finished command's result (a partition's left count). */
 export const RESULT = 9;
+/** CMD_CALL: which kernel (an index into wasm-hist.ts's KERNELS) and how many arguments. */
+export const KERNEL = 10;
+export const NARGS = 11;
 /** A kernel's arguments, from here on. */
 export const ARGS = 16;
 export const MAX_ARGS = 16;
 export const CONTROL_WORDS = ARGS + MAX_ARGS;
 
 export const CMD_BIND = 1;
-export const CMD_BUILD = 2;
+export const CMD_CALL = 2;
 export const CMD_QUIT = 3;
-export const CMD_PARTITION = 4;
 
 /** Polls before sleeping in Atomics.wait: a node's histogram takes tens of microseconds to a few milliseconds. */
 export const SPINS = 4000;

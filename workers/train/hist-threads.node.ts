@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tsxEsmApi } from '../data/node-client.js';
 import type { HistogramHelper } from '../../shared/ml/models/parallel.js';
-import type { WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_BUILD, CMD_PARTITION, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, MAX_ARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { KERNELS, type KernelName, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
+import { ARGS, CMD, CMD_BIND, CMD_CALL, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The Node `HistogramHelper` (shared/ml/models/parallel.ts): one worker thread that builds half of each large
@@ -52,6 +52,7 @@ export async function startHistogramThread(): Promise<NodeHistogramHelper> {
 class ThreadHelper implements NodeHistogramHelper {
   private seq: number;
   private bound: WasmMemory | null = null;
+  private boundBytes: Uint8Array | null = null;
   private busy = false;
   private disposed: Promise<number> | null = null;
   jobs = 0;
@@ -70,30 +71,26 @@ class ThreadHelper implements NodeHistogramHelper {
     return this.alive();
   }
 
-  bind(memory: WasmMemory): void {
-    if (this.bound === memory) return;
-    this.port.postMessage(memory);
+  bind(memory: WasmMemory, bytes: Uint8Array): void {
+    if (this.bound === memory && this.boundBytes === bytes) return;
+    this.bound = null;
+    this.port.postMessage({ memory, bytes });
     this.command(CMD_BIND);
     this.wait();
     this.bound = memory;
+    this.boundBytes = bytes;
   }
 
-  startHistogram(args: ArrayLike<number>): void {
-    this.job(CMD_BUILD, args);
-  }
-
-  startPartition(args: ArrayLike<number>): void {
-    this.job(CMD_PARTITION, args);
-  }
-
-  private job(cmd: number, args: ArrayLike<number>): void {
+  start(kernel: KernelName, args: ArrayLike<number>): void {
     if (this.bound === null) throw new Error('HistogramHelper: a job before bind');
     if (args.length > MAX_ARGS) throw new Error('HistogramHelper: too many arguments');
     // A job left unwaited (its caller threw) is finished before its arguments are overwritten.
     if (this.busy) this.wait();
     const c = this.ctrl;
+    c[KERNEL] = KERNELS.indexOf(kernel);
+    c[NARGS] = args.length;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
-    this.command(cmd);
+    this.command(CMD_CALL);
     this.jobs++;
   }
 

@@ -1,6 +1,6 @@
 import type { BinnedMatrix } from './binning.js';
 import type { HistogramHelper } from './parallel.js';
-import { WASM_PAGE, wasmHist, wasmMemory, type WasmHist } from './wasm-hist.js';
+import { FIXED_MAX_FEATURES, WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory, type WasmHist } from './wasm-hist.js';
 
 /**
  * The one tree grower behind the decision tree, the random forest and gradient boosting: histogram splits on
@@ -203,14 +203,16 @@ export class HistTreeGrower {
     if (mode.kind === 'gh' && kernel === 'auto') {
       const at = wasmLayout(n, this.nFeatures, this.histSize, options.maxLeaves);
       const pages = at ? Math.ceil(at.pool / WASM_PAGE) + Math.ceil((at.slots * at.histBytes) / WASM_PAGE) : 0;
+      // Kernels with this layout and these features fixed in the code, else the plain ones.
+      const fixed = at && this.nFeatures <= FIXED_MAX_FEATURES
+        ? { bins: at.bins, stride: at.stride, gh: at.gh, features: Array.from({ length: this.nFeatures }, (_, f) => ({ byte: f, base: this.offsets[f]! * 24 })) }
+        : null;
+      const kernels = (memory: ReturnType<typeof wasmMemory>, shared: boolean): WasmHist | null =>
+        memory ? ((fixed && wasmHist(memory, shared, wasmHistBytes(shared, fixed))) ?? wasmHist(memory, shared)) : null;
       // A helper needs a shared memory; where none can be made the fit runs on this thread.
-      let memory = at && helper ? wasmMemory(pages, true) : null;
-      let kern = memory ? wasmHist(memory, true) : null;
+      let kern = at && helper ? kernels(wasmMemory(pages, true), true) : null;
       if (kern) this.helper = helper!;
-      else {
-        memory = at ? wasmMemory(pages, false) : null;
-        kern = memory ? wasmHist(memory, false) : null;
-      }
+      else kern = at ? kernels(wasmMemory(pages, false), false) : null;
       if (kern && at) {
         this.kern = kern;
         this.at = at;
@@ -561,8 +563,8 @@ export class HistTreeGrower {
       // The helper partitions the second half of the rows while this thread does the first; then the two left
       // parts and the two right parts are joined in order, which is what one pass would have left.
       const mid = s + ((e - s) >>> 1);
-      helper.bind(kern!.memory);
-      helper.startPartition([at!.idx, at!.tmp, at!.cols, 1, f * this.data.rowCount, at!.lut, mid, e, mid]);
+      helper.bind(kern!.memory, kern!.bytes);
+      helper.start('partition', [at!.idx, at!.tmp, at!.cols, 1, f * this.data.rowCount, at!.lut, mid, e, mid]);
       const nl1 = part(s, mid, s);
       const nl2 = helper.wait();
       const nr1 = mid - s - nl1;
@@ -618,22 +620,32 @@ export class HistTreeGrower {
       if (kern) {
         const at = this.at!;
         const desc = this.desc;
+        // Every feature in order: the fixed kernels.
+        let all = nf === this.nFeatures && kern.histAll !== undefined;
         for (let q = 0; q < nf; q++) {
           const f = feats[q]!;
           hist.fill(0, offsets[f]! * 3, offsets[f + 1]! * 3);
           desc[2 * q] = f;
           desc[2 * q + 1] = offsets[f]! * 24;
+          if (f !== q) all = false;
         }
         const h0 = hist.byteOffset;
+        const d = direct ? 1 : 0;
         const helper = this.helper;
         if (helper && nf >= 2 && e - s >= PARALLEL_MIN_ROWS) {
           // The helper builds the second half of the features, straight into `hist`, while this thread builds the first.
           const half = nf >> 1;
-          helper.bind(kern.memory);
-          helper.startHistogram([h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc + 8 * half, nf - half]);
-          kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc, half);
+          helper.bind(kern.memory, kern.bytes);
+          if (all) {
+            helper.start('histHi', [h0, at.idx, s, e, d]);
+            kern.histLo!(h0, at.idx, s, e, d);
+          } else {
+            helper.start('hist', [h0, at.bins, at.stride, at.gh, at.idx, s, e, d, at.desc + 8 * half, nf - half]);
+            kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, d, at.desc, half);
+          }
           helper.wait();
-        } else kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, direct ? 1 : 0, at.desc, nf);
+        } else if (all) kern.histAll!(h0, at.idx, s, e, d);
+        else kern.hist(h0, at.bins, at.stride, at.gh, at.idx, s, e, d, at.desc, nf);
         return;
       }
       buildGhHistogram(hist, columns, offsets, this.gh, idx, s, e, direct, feats, 0, nf, ord);

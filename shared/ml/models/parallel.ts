@@ -1,4 +1,4 @@
-import type { WasmMemory } from './wasm-hist.js';
+import type { KernelName, WasmMemory } from './wasm-hist.js';
 
 /**
  * An optional second thread for the histogram grower (hist-tree.ts). shared/ starts no threads: a platform that
@@ -13,12 +13,13 @@ import type { WasmMemory } from './wasm-hist.js';
  * starts the helper on its share, does the rest itself, and `wait`s. One helper serves one grower at a time.
  */
 export interface HistogramHelper {
-  /** Makes `memory` (a shared WebAssembly memory) the one later jobs run on (cheap when it already is). */
-  bind(memory: WasmMemory): void;
-  /** Starts the `hist` kernel with these 10 arguments (see wasm-hist.ts). Returns at once; one job at a time. */
-  startHistogram(args: ArrayLike<number>): void;
-  /** Starts the `partition` kernel with these 9 arguments; `wait` gives its result (the left count). */
-  startPartition(args: ArrayLike<number>): void;
-  /** Blocks until the started job is done and returns its result (a partition's left count; 0 for a build). */
+  /**
+   * Makes later jobs run the kernels of module `bytes` (wasm-hist.ts, made for a shared memory) on `memory`, a
+   * shared WebAssembly memory (cheap when they already are).
+   */
+  bind(memory: WasmMemory, bytes: Uint8Array): void;
+  /** Starts `kernel` with these arguments (at most 16). Returns at once; one job at a time. */
+  start(kernel: KernelName, args: ArrayLike<number>): void;
+  /** Blocks until the started job is done and returns its result (a partition's left count; 0 for a histogram). */
   wait(): number;
 }

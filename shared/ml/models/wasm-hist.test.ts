@@ -4,7 +4,7 @@ import { binMatrix, learnBinEdges } from './binning.js';
 import { fitGbdt } from './gbdt.js';
 import { HistTreeGrower, buildGhHistogram, partitionRows } from './hist-tree.js';
 import { regressionProblem, syntheticBinary } from './synthetic.js';
-import { WASM_PAGE, wasmHist, wasmMemory } from './wasm-hist.js';
+import { WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory } from './wasm-hist.js';
 
 /** Random bins (some features with few codes), gradients and an ascending row subset, laid out for both paths. */
 function setup(n: number, F: number, seed: number) {
@@ -27,7 +27,8 @@ function setup(n: number, F: number, seed: number) {
   at.desc = at.lut + 256;
   at.hist = at.desc + 8 * F + 16;
   const memory = wasmMemory(Math.ceil((at.hist + 8 * histSize) / WASM_PAGE), false)!;
-  const kern = wasmHist(memory, false)!;
+  const features = Array.from({ length: F }, (_, f) => ({ byte: f, base: offsets[f]! * 24 }));
+  const kern = wasmHist(memory, false, wasmHistBytes(false, { bins: at.bins, stride: F, gh: at.gh, features }))!;
   const buf = memory.buffer;
   const bins = new Uint8Array(buf, at.bins, n * F);
   for (let f = 0; f < F; f++) {
@@ -59,7 +60,24 @@ describe('WebAssembly histogram kernels', () => {
       const differ = expected.filter((v, i) => !Object.is(v, hist[i]!)).length;
       expect(differ).toBe(0);
       expect(hist.some((v) => v !== 0)).toBe(true);
+      if (fs.length < F) continue;
+      // The fixed kernels: all features at once, or the two halves one after the other.
+      hist.fill(0);
+      kern.histAll!(at.hist, at.idx, s, e, direct ? 1 : 0);
+      expect(expected.filter((v, i) => !Object.is(v, hist[i]!)).length).toBe(0);
+      hist.fill(0);
+      kern.histHi!(at.hist, at.idx, s, e, direct ? 1 : 0);
+      kern.histLo!(at.hist, at.idx, s, e, direct ? 1 : 0);
+      expect(expected.filter((v, i) => !Object.is(v, hist[i]!)).length).toBe(0);
     }
+    // Direct, but from a row subset's indices: every path agrees on rows idx[s..e) too.
+    const expected = new Float64Array(histSize);
+    const all = Int32Array.from({ length: F }, (_, i) => i);
+    buildGhHistogram(expected, columns, offsets, gh, idx, 3, idx.length, false, all, 0, F, new Float64Array(4096));
+    const hist = new Float64Array(buf, at.hist, histSize);
+    hist.fill(0);
+    kern.histAll!(at.hist, at.idx, 3, idx.length, 0);
+    expect(expected.filter((v, i) => !Object.is(v, hist[i]!)).length).toBe(0);
   });
 
   it('partition rows as partitionRows does', () => {

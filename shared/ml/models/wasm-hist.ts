@@ -13,6 +13,9 @@
  * - `partition(idx, tmp, bins, stride, fbyte, lut, s, e, t0)`: `partitionRows` by the code at
  *   bins + fbyte + r·stride (the grower passes its column-major copy: stride 1, fbyte f·n); a row goes left iff
  *   lut[its code] is 1; s, e, t0 and the result (the left count) count u32 elements as there.
+ * - `histAll`, `histLo`, `histHi(hist, idx, s, e, direct)` (with a `FixedLayout`): `hist` for every feature, the
+ *   first half (nf >> 1) or the rest, with the layout and every feature's offsets as constants in the code and
+ *   the feature loop unrolled: about 1.5× faster than `hist`, the same sums. A grower makes its own module.
  *
  * `WebAssembly` is not in shared/'s lib (no DOM, no Node), so the little of it used here is typed here; where a
  * runtime has none (or refuses the module), `wasmHist` returns null and the grower keeps its JavaScript loops.
@@ -29,12 +32,36 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
+type Fixed = (hist: number, idx: number, s: number, e: number, direct: number) => void;
+
 /** The kernels on one memory. */
 export interface WasmHist {
   readonly memory: WasmMemory;
+  /** The module they came from (another thread instantiates the same on the same shared memory). */
+  readonly bytes: Uint8Array;
   hist(hist: number, bins: number, stride: number, gh: number, idx: number, s: number, e: number, direct: number, desc: number, nf: number): void;
   partition(idx: number, tmp: number, bins: number, stride: number, fbyte: number, lut: number, s: number, e: number, t0: number): number;
+  /** Present when the module was made with a `FixedLayout`. */
+  histAll?: Fixed;
+  histLo?: Fixed;
+  histHi?: Fixed;
 }
+
+/** The kernels a helper thread may be asked to run, by number (see parallel.ts). */
+export const KERNELS = ['hist', 'partition', 'histAll', 'histLo', 'histHi'] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+/** What `histAll`/`histLo`/`histHi` fix: row-major bins at `bins`, `stride` bytes a row, gradients at `gh`. */
+export interface FixedLayout {
+  bins: number;
+  stride: number;
+  gh: number;
+  /** Per feature (in order): its byte in a row and where its bins start in a histogram, in bytes. */
+  features: { byte: number; base: number }[];
+}
+
+/** Above this many features the fixed kernels would be large code; the grower uses `hist` alone. */
+export const FIXED_MAX_FEATURES = 512;
 
 export const WASM_PAGE = 65536;
 /** Shared memories must declare a maximum; this is all a 32-bit memory can address. */
@@ -207,11 +234,59 @@ function partitionFunc(): Func {
   };
 }
 
-/** The kernels' module bytes (for a shared memory or not). */
-export function wasmHistBytes(shared: boolean): Uint8Array {
-  return encodeModule([histFunc(), partitionFunc()], shared);
+/**
+ * A `hist` kernel fixed to one list of features and one layout, all constants in the code: params (hist, idx, s,
+ * e, direct). `features` gives each feature's byte in a row and where its bins start in a histogram (bytes).
+ */
+function histFixedFunc(name: string, features: { byte: number; base: number }[], bins: number, stride: number, gh: number): Func {
+  const [hist, idx, s, e, direct] = [0, 1, 2, 3, 4];
+  const [i, r, rowp, a] = [5, 6, 7, 8];
+  const v = 9;
+  const updates: number[][] = [];
+  for (const { byte, base } of features) {
+    updates.push(
+      op.get(hist), op.get(rowp), op.i32Load8u(bins + byte), op.i32Const(24), op.i32Mul, op.i32Add, op.tee(a),
+      op.get(a), op.v128Load(base), op.get(v), op.f64x2Add, op.v128Store(base),
+      op.get(a), op.get(a), op.f64Load(base + 16), op.f64Const(1), op.f64Add, op.f64Store(base + 16),
+    );
+  }
+  return {
+    name,
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, V128],
+    body: [
+      op.get(s), op.set(i),
+      op.block, op.loop,
+      op.get(i), op.get(e), op.i32GeU, op.brIf(1),
+      op.get(direct), op.if, op.get(i), op.set(r), op.else,
+      op.get(idx), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(r), op.end,
+      op.get(r), op.i32Const(4), op.i32Shl, op.v128Load(gh), op.set(v),
+      op.get(r), op.i32Const(stride), op.i32Mul, op.set(rowp),
+      ...updates,
+      op.get(i), op.i32Const(1), op.i32Add, op.set(i),
+      op.br(0),
+      op.end, op.end,
+    ],
+  };
 }
 
+/** The kernels' module bytes, for a shared memory or not, with the fixed kernels when `fixed` is given. */
+export function wasmHistBytes(shared: boolean, fixed?: FixedLayout | null): Uint8Array {
+  const funcs = [histFunc(), partitionFunc()];
+  if (fixed) {
+    const { features, bins, stride, gh } = fixed;
+    const half = features.length >> 1;
+    funcs.push(
+      histFixedFunc('histAll', features, bins, stride, gh),
+      histFixedFunc('histLo', features.slice(0, half), bins, stride, gh),
+      histFixedFunc('histHi', features.slice(half), bins, stride, gh),
+    );
+  }
+  return encodeModule(funcs, shared);
+}
+
+/** Compiled modules of the plain kernels (no fixed layout), by sharedness. */
 const modules: { plain?: object | null; shared?: object | null } = {};
 
 function api(): WasmApi | null {
@@ -230,24 +305,41 @@ export function wasmMemory(pages: number, shared: boolean): WasmMemory | null {
   }
 }
 
-/** The kernels on `memory` (shared or not, as made by `wasmMemory`), or null where WebAssembly is unavailable. */
-export function wasmHist(memory: WasmMemory, shared: boolean): WasmHist | null {
+/**
+ * The kernels on `memory` (shared or not, as made by `wasmMemory`): the plain ones, or those of `bytes` (from
+ * `wasmHistBytes` for the same sharedness); null where WebAssembly is unavailable or refuses them.
+ */
+export function wasmHist(memory: WasmMemory, shared: boolean, bytes?: Uint8Array | null): WasmHist | null {
   const w = api();
   if (!w) return null;
   try {
-    const key = shared ? 'shared' : 'plain';
-    let mod = modules[key];
-    if (mod === undefined) {
-      try {
-        mod = new w.Module(wasmHistBytes(shared));
-      } catch {
-        mod = null;
+    let mod: object | null | undefined;
+    let code: Uint8Array;
+    if (bytes) {
+      code = bytes;
+      mod = new w.Module(bytes);
+    } else {
+      const key = shared ? 'shared' : 'plain';
+      code = wasmHistBytes(shared);
+      mod = modules[key];
+      if (mod === undefined) {
+        try {
+          mod = new w.Module(code);
+        } catch {
+          mod = null;
+        }
+        modules[key] = mod;
       }
-      modules[key] = mod;
     }
     if (mod === null) return null;
     const ex = new w.Instance(mod, { env: { memory } }).exports;
-    return { memory, hist: ex.hist as WasmHist['hist'], partition: ex.partition as WasmHist['partition'] };
+    const kern: WasmHist = { memory, bytes: code, hist: ex.hist as WasmHist['hist'], partition: ex.partition as WasmHist['partition'] };
+    if (typeof ex.histAll === 'function') {
+      kern.histAll = ex.histAll as Fixed;
+      kern.histLo = ex.histLo as Fixed;
+      kern.histHi = ex.histHi as Fixed;
+    }
+    return kern;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../types.js';
-import { binMatrix, binOf, edgesFromJSON, edgesOfSorted, edgesToJSON, learnBinEdges } from './binning.js';
+import { binMatrix, binOf, edgesFromJSON, edgesOfSorted, edgesToJSON, learnBinEdges, sortFloats } from './binning.js';
+import { mulberry32 } from '../../data/random.js';
 
 describe('binning', () => {
   it('gives each distinct value its own bin when there are few, cutting halfway', () => {
@@ -61,5 +62,42 @@ describe('binning', () => {
     expect(learnBinEdges(big, { sampleRows: 500, seed: 1, maxBins: 20 })).toEqual(s1);
     expect(learnBinEdges(big, { sampleRows: 500, seed: 2, maxBins: 20 })).not.toEqual(s1);
     expect(edgesFromJSON(JSON.parse(JSON.stringify(edgesToJSON(s1))))).toEqual(s1);
+  });
+
+  it('bins every value as binOf does, whatever the spread of the edges (skewed, huge, tiny, infinite values)', () => {
+    const columns = [
+      Float64Array.from({ length: 3000 }, (_, i) => Math.exp((i % 97) / 3) * (i % 2 ? 1 : -1)),
+      Float64Array.from({ length: 3000 }, (_, i) => (i % 5 === 0 ? 1e300 : i % 7 === 0 ? -1e300 : i % 11)),
+      Float64Array.from({ length: 3000 }, (_, i) => 1 + (i % 400) * 1e-13),
+      Float64Array.from({ length: 3000 }, (_, i) => [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324][i % 7]!),
+      Float64Array.from({ length: 3000 }, (_, i) => (i % 2 ? 1 : 2)),
+    ];
+    const X: FeatureMatrix = { rowCount: 3000, names: columns.map((_, i) => `x${i}`), columns };
+    const edges = learnBinEdges(X);
+    // And values the edges were not learned from.
+    const probe: FeatureMatrix = {
+      rowCount: 3000,
+      names: X.names,
+      columns: columns.map((c, f) => c.map((v, i) => (i % 3 === 0 ? v * 1.5 + f : i % 3 === 1 ? -v : v))),
+    };
+    for (const data of [X, probe]) {
+      const b = binMatrix(data, edges);
+      let mismatches = 0;
+      data.columns.forEach((col, f) => col.forEach((v, i) => {
+        if (b.columns[f]![i] !== binOf(v, edges[f]!)) mismatches++;
+      }));
+      expect(mismatches).toBe(0);
+    }
+  });
+
+  it('sorts floats as TypedArray.prototype.sort does (signed zeros, infinities, subnormals, ties)', () => {
+    const random = mulberry32(3);
+    const pick = [0, -0, Infinity, -Infinity, 1, -1, 5e-324, -5e-324, 1e300, -1e300];
+    for (const make of [() => random() * 2 - 1, () => pick[Math.floor(random() * pick.length)]!, () => Math.floor(random() * 4), () => (random() - 0.5) * 1e300]) {
+      const a = Float64Array.from({ length: 3000 }, make);
+      const expected = a.slice().sort();
+      const got = sortFloats(a, new Float64Array(a.length));
+      expect(got.filter((v, i) => !Object.is(v, expected[i])).length).toBe(0);
+    }
   });
 });

@@ -54,38 +54,82 @@ export function learnBinEdges(
     }
   }
   const values = new Float64Array(sample.length);
+  const scratch = new Float64Array(sample.length);
   return X.columns.map((col) => {
     let m = 0;
     for (let i = 0; i < sample.length; i++) {
       const v = col[sample[i]!]!;
       if (v === v) values[m++] = v;
     }
-    const sorted = values.subarray(0, m).sort();
+    const sorted = sortFloats(values.subarray(0, m), scratch);
     return edgesOfSorted(sorted, maxBins);
   });
+}
+
+/**
+ * Sorts `a` (no NaN) in place in `TypedArray.prototype.sort`'s order (-0 before +0) by an LSD radix sort on the
+ * IEEE bits, 16 at a time: several times faster than the built-in sort on a sample of 200,000. `scratch` must
+ * hold at least a.length numbers.
+ */
+export function sortFloats(a: Float64Array, scratch: Float64Array): Float64Array {
+  const m = a.length;
+  if (m < 512) return a.sort();
+  // Keys as [lo, hi] word pairs: negative numbers with every bit flipped, others with the sign bit set, so that
+  // unsigned order is numeric order.
+  let src = new Uint32Array(a.buffer, a.byteOffset, 2 * m);
+  let dst = new Uint32Array(scratch.buffer, scratch.byteOffset, 2 * m);
+  for (let i = 1; i < 2 * m; i += 2) {
+    const hi = src[i]!;
+    if (hi & 0x80000000) {
+      src[i] = ~hi;
+      src[i - 1] = ~src[i - 1]!;
+    } else src[i] = hi | 0x80000000;
+  }
+  const count = new Int32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass >> 1;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = word; i < 2 * m; i += 2) count[(src[i]! >>> shift) & 0xffff]!++;
+    // A digit every key shares moves nothing.
+    if (count[(src[word]! >>> shift) & 0xffff] === m) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < 2 * m; i += 2) {
+      const j = 2 * count[(src[i + word]! >>> shift) & 0xffff]!++;
+      dst[j] = src[i]!;
+      dst[j + 1] = src[i + 1]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 1; i < 2 * m; i += 2) {
+    const hi = src[i]!;
+    if (hi & 0x80000000) src[i] = hi & 0x7fffffff;
+    else {
+      src[i] = ~hi;
+      src[i - 1] = ~src[i - 1]!;
+    }
+  }
+  if (src.buffer !== a.buffer || src.byteOffset !== a.byteOffset) a.set(new Float64Array(src.buffer, src.byteOffset, m));
+  return a;
 }
 
 /** Edges of one feature from its sorted non-missing sample (see `learnBinEdges`). */
 export function edgesOfSorted(sorted: Float64Array, maxBins: number): Float64Array {
   const m = sorted.length;
   if (m === 0) return new Float64Array(0);
-  // Distinct values and their counts.
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < m; i++) {
-    const v = sorted[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]! += 1;
-    else {
-      distinct.push(v);
-      counts.push(1);
-    }
-  }
-  const d = distinct.length;
+  // Distinct values are runs of equal (===) neighbours.
+  let d = 1;
+  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) d++;
   const edges: number[] = [];
-  const cut = (i: number): void => {
-    // Halfway between distinct[i] and distinct[i+1]; an infinite neighbour cuts next to the finite one.
-    const a = distinct[i]!;
-    const b = distinct[i + 1]!;
+  const cut = (a: number, b: number): void => {
+    // Halfway between neighbouring distinct values a < b; an infinite neighbour cuts next to the finite one.
     let e = a + (b - a) / 2;
     if (!Number.isFinite(e)) {
       if (Number.isFinite(a)) e = a;
@@ -94,21 +138,26 @@ export function edgesOfSorted(sorted: Float64Array, maxBins: number): Float64Arr
     }
     if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
   };
-  if (d <= maxBins) {
-    for (let i = 0; i + 1 < d; i++) cut(i);
-  } else {
-    // Quantile cuts: walk the distinct values, cutting after the one where the cumulative count passes the
-    // next multiple of m / maxBins. A value heavier than one bin gets a bin of its own.
-    const per = m / maxBins;
-    let cum = 0;
-    let next = per;
-    for (let i = 0; i + 1 < d && edges.length < maxBins - 1; i++) {
-      cum += counts[i]!;
+  // With more distinct values than bins, quantile cuts: walk the distinct values, cutting after the one where
+  // the cumulative count passes the next multiple of m / maxBins. A value heavier than one bin gets a bin of its own.
+  const quantiles = d > maxBins;
+  const per = m / maxBins;
+  let cum = 0;
+  let next = per;
+  for (let j = 0; j < m && (!quantiles || edges.length < maxBins - 1); ) {
+    const v = sorted[j]!;
+    let k = j + 1;
+    while (k < m && sorted[k] === v) k++;
+    if (k >= m) break;
+    if (!quantiles) cut(v, sorted[k]!);
+    else {
+      cum += k - j;
       if (cum >= next) {
-        cut(i);
+        cut(v, sorted[k]!);
         while (next <= cum) next += per;
       }
     }
+    j = k;
   }
   return Float64Array.from(edges);
 }
@@ -126,6 +175,9 @@ export function binOf(v: number, edges: Float64Array): number {
   return lo;
 }
 
+/** Buckets of the linear guess `binMatrix` starts each value's search from. */
+const GUESS_BUCKETS = 2048;
+
 /** Bins every row of `X` with `edges` (one array per feature, as `learnBinEdges` returns). */
 export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix {
   if (X.columns.length !== edges.length) {
@@ -133,9 +185,10 @@ export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix
   }
   const n = X.rowCount;
   const nBins = new Int32Array(edges.length);
-  // Edges padded to 255 with +Infinity: the first i with v <= pad[i] is still v's bin (k when v exceeds every
-  // edge, +Infinity included), and a search of fixed depth runs about twice as fast as a loop.
+  // Edges padded to 256 with +Infinity: the first i with v <= pad[i] is still v's bin (k when v exceeds every
+  // edge, +Infinity included).
   const pad = new Float64Array(256);
+  const guess = new Uint8Array(GUESS_BUCKETS);
   const columns = X.columns.map((col, f) => {
     const e = edges[f]!;
     const k = e.length;
@@ -145,6 +198,17 @@ export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix
     pad.set(e);
     const out = new Uint8Array(n);
     const missing = k + 1;
+    // A guess from the value's place between the first and last edge (buckets of equal width), then a walk up
+    // and down to the first edge >= v: exact whatever the guess, and one or two steps for most values.
+    const lo = k > 0 ? e[0]! : 0;
+    const scale = k > 1 ? GUESS_BUCKETS / (e[k - 1]! - lo) : 0;
+    const width = Number.isFinite(scale) && scale > 0 ? 1 / scale : 0;
+    for (let j = 0, b = 0; j < GUESS_BUCKETS; j++) {
+      const x = lo + j * width;
+      while (b < k && x > e[b]!) b++;
+      guess[j] = b;
+    }
+    const useGuess = width > 0;
     for (let i = 0; i < n; i++) {
       const v = col[i]!;
       if (v !== v) {
@@ -152,14 +216,12 @@ export function binMatrix(X: FeatureMatrix, edges: Float64Array[]): BinnedMatrix
         continue;
       }
       let b = 0;
-      if (v > pad[b + 127]!) b += 128;
-      if (v > pad[b + 63]!) b += 64;
-      if (v > pad[b + 31]!) b += 32;
-      if (v > pad[b + 15]!) b += 16;
-      if (v > pad[b + 7]!) b += 8;
-      if (v > pad[b + 3]!) b += 4;
-      if (v > pad[b + 1]!) b += 2;
-      if (v > pad[b]!) b += 1;
+      if (useGuess) {
+        const t = (v - lo) * scale;
+        b = guess[t >= GUESS_BUCKETS - 1 ? GUESS_BUCKETS - 1 : t > 0 ? t | 0 : 0]!;
+      }
+      while (v > pad[b]!) b++;
+      while (b > 0 && v <= pad[b - 1]!) b--;
       out[i] = b;
     }
     return out;

@@ -117,6 +117,8 @@ interface Item {
   column: ColumnInfo;
   /** Values present (finite or not). */
   present: number;
+  /** Distinct values present. */
+  unique: number;
   facts: NumberFacts;
 }
 
@@ -131,84 +133,148 @@ export function numericStatsOf(conn: DuckDBConnection, source: ProfileSource, it
   return out;
 }
 
+/** A column with at most this many distinct values gets its statistics from its exact value counts. */
+const VALUE_COUNTS = 10_000;
+
+interface Pending {
+  stats: NumericStats;
+  bins: { low: number; width: number; bins: number };
+  m2: number;
+  m3: number;
+}
+
 function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]): ColumnStats[] {
   const xs = `(SELECT ${chunk.map(({ column }, k) => `${numberExpr(column)} AS x${k}`).join(', ')} FROM ${source.from})`;
-  const first = queryRow(
-    conn,
-    `SELECT ${chunk
-      .map(({ column, facts }, k) => {
-        const x = `x${k}`;
-        const only = finiteFilter(column, x);
-        const d = `(${x} - ${literal(facts.mean!)})`;
-        return `quantile_cont(${x}, [${QUANTILES.join(', ')}])${only}, count_if(${x} = 0), sum(${d} * ${d})${only}, sum(${d} * ${d} * ${d})${only}`;
-      })
-      .join(', ')} FROM ${xs}`,
-  );
-  const parts = chunk.map(({ column, present, facts }, k) => {
-    const [q, zeros, m2, m3] = first.slice(4 * k, 4 * k + 4);
-    const [p01, p05, p25, p50, p75, p95, p99] = (q as number[]).map(Number) as [number, number, number, number, number, number, number];
-    const iqr = p75 - p25;
-    const lowFence = p25 - 1.5 * iqr;
-    const highFence = p75 + 1.5 * iqr;
-    const n = facts.finite;
-    const [min, max, mean] = [facts.min!, facts.max!, facts.mean!];
-    const bins = binning(min, max, n, isIntegerType(column.type) || column.type === 'DATE');
-    const s2 = num(m2) ?? 0;
-    const s3 = num(m3) ?? 0;
-    const std = n > 1 ? Math.sqrt(s2 / (n - 1)) : null;
-    // pandas' adjusted Fisher-Pearson: n·√(n−1)/(n−2) · m3 / m2^1.5 over centred sums.
-    const skew = n > 2 && s2 > 0 ? ((n * Math.sqrt(n - 1)) / (n - 2)) * (s3 / s2 ** 1.5) : null;
-    const stats: NumericStats = {
-      min,
-      max,
-      mean,
-      median: p50,
-      std,
-      quantiles: { p01, p05, p25, p50, p75, p95, p99 },
-      skew,
-      zeros: num(zeros) ?? 0,
-      outliers: { count: 0, lowFence, highFence },
-      nonFinite: present - n,
-    };
-    return { stats, bins };
-  });
+  // Few distinct values: one count per value says everything (quantiles, sums, bins, outliers) without a sort.
+  const counted = chunk.map((c) => c.unique <= VALUE_COUNTS);
+  const parts: (Pending | null)[] = chunk.map(() => null);
+  const sorted = chunk.map((_c, k) => k).filter((k) => !counted[k]);
+  if (sorted.length > 0) {
+    const first = queryRow(
+      conn,
+      `SELECT ${sorted
+        .map((k) => {
+          const { column, facts } = chunk[k]!;
+          const x = `x${k}`;
+          const only = finiteFilter(column, x);
+          const d = `(${x} - ${literal(facts.mean!)})`;
+          return `quantile_cont(${x}, [${QUANTILES.join(', ')}])${only}, count_if(${x} = 0), sum(${d} * ${d})${only}, sum(${d} * ${d} * ${d})${only}`;
+        })
+        .join(', ')} FROM ${xs}`,
+    );
+    sorted.forEach((k, j) => {
+      const [q, zeros, m2, m3] = first.slice(4 * j, 4 * j + 4);
+      parts[k] = pending(chunk[k]!, (q as unknown[]).map(Number), num(zeros) ?? 0, num(m2) ?? 0, num(m3) ?? 0);
+    });
+  }
 
-  // Every histogram and outlier count in one scan: a grouping set (bin, outside the fences) per column.
-  const keys = chunk.flatMap((_c, k) => [`b${k}`, `o${k}`]);
-  const inner = chunk
-    .map(({ column }, k) => {
-      const x = `x${k}`;
-      const { low, width } = parts[k]!.bins;
-      const { lowFence, highFence } = parts[k]!.stats.outliers;
-      const outside = `(${x} < ${literal(lowFence)} OR ${x} > ${literal(highFence)})`;
-      return `floor((${x} - ${literal(low)}) / ${literal(width)}) AS b${k}, ${isFloatType(column.type) ? `isfinite(${x}) AND ${outside}` : outside} AS o${k}`;
-    })
-    .join(', ');
+  // Every histogram and outlier count (or value count) in one scan: a grouping set per column.
+  const keys: string[] = [];
+  const select: string[] = [];
+  const sets: string[] = [];
+  const keyAt: number[] = [];
+  chunk.forEach(({ column }, k) => {
+    const x = `x${k}`;
+    keyAt.push(keys.length);
+    if (counted[k]) {
+      keys.push(`v${k}`);
+      select.push(`${x} AS v${k}`);
+      sets.push(`(v${k})`);
+      return;
+    }
+    const { low, width } = parts[k]!.bins;
+    const { lowFence, highFence } = parts[k]!.stats.outliers;
+    const outside = `(${x} < ${literal(lowFence)} OR ${x} > ${literal(highFence)})`;
+    keys.push(`b${k}`, `o${k}`);
+    select.push(`floor((${x} - ${literal(low)}) / ${literal(width)}) AS b${k}`, `${isFloatType(column.type) ? `isfinite(${x}) AND ${outside}` : outside} AS o${k}`);
+    sets.push(`(b${k}, o${k})`);
+  });
   const rows = queryRows(
     conn,
-    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${keys.join(', ')}, count(*) FROM (SELECT ${inner} FROM ${xs})
-     GROUP BY GROUPING SETS (${chunk.map((_c, k) => `(b${k}, o${k})`).join(', ')})`,
+    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${keys.join(', ')}, count(*) FROM (SELECT ${select.join(', ')} FROM ${xs}) GROUP BY GROUPING SETS (${sets.join(', ')})`,
   );
-  // GROUPING(…) sets bit (2m−1−j) for each key j left out of a row's set.
+  // GROUPING(…) sets bit (m−1−j) for each key j left out of a row's set.
+  const bit = (j: number): number => 2 ** (keys.length - 1 - j);
   const all = 2 ** keys.length - 1;
-  const setOf = new Map(chunk.map((_c, k) => [all - 2 ** (keys.length - 1 - 2 * k) - 2 ** (keys.length - 2 - 2 * k), k]));
-  const histograms = parts.map(({ bins: { low, width, bins } }, k): HistogramBin[] =>
-    Array.from({ length: bins }, (_, i) => ({
-      low: low + i * width,
-      high: i === bins - 1 ? (width === 1 && low !== chunk[k]!.facts.min ? low + bins * width : chunk[k]!.facts.max!) : low + (i + 1) * width,
-      count: 0,
-    })),
-  );
+  const setOf = new Map(chunk.map((_c, k) => [counted[k] ? all - bit(keyAt[k]!) : all - bit(keyAt[k]!) - bit(keyAt[k]! + 1), k]));
+  const values = chunk.map((): [number, number][] => []);
+  const histograms = chunk.map((): [number, number][] => []);
+  const outliers = chunk.map(() => 0);
   for (const row of rows) {
     const k = setOf.get(num(row[0]) ?? -1);
     if (k === undefined) continue;
-    const bin = row[1 + 2 * k];
-    // Missing and non-finite values have no bin.
-    if (typeof bin !== 'number' || !Number.isFinite(bin)) continue;
+    const key = row[1 + keyAt[k]!];
+    // Missing and non-finite values have no value or bin.
+    if (typeof key !== 'number' || !Number.isFinite(key)) continue;
     const c = num(row[row.length - 1]) ?? 0;
-    const histogram = histograms[k]!;
-    histogram[Math.min(Math.max(bin, 0), histogram.length - 1)]!.count += c;
-    if (row[2 + 2 * k] === true) parts[k]!.stats.outliers.count += c;
+    if (counted[k]) values[k]!.push([key, c]);
+    else {
+      histograms[k]!.push([key, c]);
+      if (row[2 + keyAt[k]!] === true) outliers[k]! += c;
+    }
   }
-  return parts.map(({ stats }, k) => ({ stats, histogram: histograms[k]! }));
+  return chunk.map((item, k) => {
+    let part = parts[k]!;
+    if (counted[k]) {
+      const counts = values[k]!.sort((a, b) => a[0] - b[0]);
+      const d = (v: number): number => v - item.facts.mean!;
+      const at = (position: number): number => {
+        let seen = 0;
+        for (const [v, c] of counts) if ((seen += c) > position) return v;
+        return counts.at(-1)![0];
+      };
+      const n = item.facts.finite;
+      const quantiles = QUANTILES.map((p) => {
+        // DuckDB's quantile_cont: position (n−1)·p, linear between the order statistics either side.
+        const h = (n - 1) * p;
+        const lo = at(Math.floor(h));
+        return Math.floor(h) === Math.ceil(h) ? lo : lo + (at(Math.ceil(h)) - lo) * (h - Math.floor(h));
+      });
+      const zeros = counts.reduce((z, [v, c]) => (v === 0 ? z + c : z), 0);
+      const m2 = counts.reduce((sum, [v, c]) => sum + c * d(v) * d(v), 0);
+      const m3 = counts.reduce((sum, [v, c]) => sum + c * d(v) * d(v) * d(v), 0);
+      part = pending(item, quantiles, zeros, m2, m3);
+      const { low, width } = part.bins;
+      const { lowFence, highFence } = part.stats.outliers;
+      for (const [v, c] of counts) {
+        histograms[k]!.push([Math.floor((v - low) / width), c]);
+        if (v < lowFence || v > highFence) outliers[k]! += c;
+      }
+    }
+    const { low, width, bins } = part.bins;
+    const { min, max } = item.facts;
+    const histogram: HistogramBin[] = Array.from({ length: bins }, (_, i) => ({
+      low: low + i * width,
+      high: i === bins - 1 ? (width === 1 && low !== min ? low + bins * width : max!) : low + (i + 1) * width,
+      count: 0,
+    }));
+    for (const [bin, c] of histograms[k]!) histogram[Math.min(Math.max(bin, 0), bins - 1)]!.count += c;
+    part.stats.outliers.count = outliers[k]!;
+    const n = item.facts.finite;
+    const std = n > 1 ? Math.sqrt(part.m2 / (n - 1)) : null;
+    // pandas' adjusted Fisher-Pearson: n·√(n−1)/(n−2) · m3 / m2^1.5 over centred sums.
+    const skew = n > 2 && part.m2 > 0 ? ((n * Math.sqrt(n - 1)) / (n - 2)) * (part.m3 / part.m2 ** 1.5) : null;
+    return { stats: { ...part.stats, std, skew }, histogram };
+  });
+}
+
+/** A column's statistics but for standard deviation, skew and outlier count, and its bins. */
+function pending(item: Item, q: number[], zeros: number, m2: number, m3: number): Pending {
+  const { column, present, facts } = item;
+  const [p01, p05, p25, p50, p75, p95, p99] = q as [number, number, number, number, number, number, number];
+  const iqr = p75 - p25;
+  const [min, max, mean] = [facts.min!, facts.max!, facts.mean!];
+  const stats: NumericStats = {
+    min,
+    max,
+    mean,
+    median: p50,
+    std: null,
+    quantiles: { p01, p05, p25, p50, p75, p95, p99 },
+    skew: null,
+    zeros,
+    outliers: { count: 0, lowFence: p25 - 1.5 * iqr, highFence: p75 + 1.5 * iqr },
+    nonFinite: present - facts.finite,
+  };
+  return { stats, bins: binning(min, max, facts.finite, isIntegerType(column.type) || column.type === 'DATE'), m2, m3 };
 }

@@ -50,7 +50,7 @@ export async function profileTable(
   numericStatsOf(
     conn,
     source,
-    withStats.map((index) => ({ column: columns[index]!, present: facts.columns[index]!.count, facts: facts.numbers.get(columns[index]!.name)! })),
+    withStats.map((index) => ({ column: columns[index]!, present: facts.columns[index]!.count, unique: facts.columns[index]!.unique, facts: facts.numbers.get(columns[index]!.name)! })),
   ).forEach((s, k) => stats.set(withStats[k]!, s));
   const order = [...withStats, ...[...columns.keys()].filter((index) => !stats.has(index))];
   for (const index of order) {

@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
-import { pearson } from '../../../../shared/data/correlation.js';
 import { num, numberExpr, queryRow, textExpr, type ProfileSource } from './source.js';
 
 /**
@@ -17,7 +16,7 @@ export const SAMPLE_ROWS = 200_000;
 const SEED = 7;
 
 export class RowSample {
-  private readonly ranked = new Map<number, Float64Array>();
+  private readonly ranked = new Map<number, { ranks: Float64Array; centre: number }>();
 
   private constructor(
     private readonly at: Map<string, number>,
@@ -70,15 +69,28 @@ export class RowSample {
   }
 
   private ranks(column: ColumnInfo): Float64Array {
+    return this.ranking(column).ranks;
+  }
+
+  private ranking(column: ColumnInfo): { ranks: Float64Array; centre: number } {
     const k = this.at.get(column.name)!;
     let r = this.ranked.get(k);
-    if (r === undefined) this.ranked.set(k, (r = averageRanks(this.columns[k]!)));
+    if (r === undefined) {
+      const ranks = averageRanks(this.columns[k]!);
+      let m = 0;
+      for (let i = 0; i < ranks.length; i++) if (!Number.isNaN(ranks[i]!)) m++;
+      this.ranked.set(k, (r = { ranks, centre: (m + 1) / 2 }));
+    }
     return r;
   }
 
   /** Spearman ρ for each pair. */
   spearman(pairs: [ColumnInfo, ColumnInfo][]): (number | null)[] {
-    return pairs.map(([a, b]) => pearson(this.ranks(a), this.ranks(b)));
+    return pairs.map(([a, b]) => {
+      const x = this.ranking(a);
+      const y = this.ranking(b);
+      return rankCorrelation(x.ranks, y.ranks, x.centre, y.centre);
+    });
   }
 
   /** ROC AUC of each feature for the positive class (rank sum of the positive rows). */
@@ -108,7 +120,7 @@ export class RowSample {
 /** Average ranks (1-based, ties sharing their mean position) of the values present; NaN where missing. */
 export function averageRanks(values: Float64Array): Float64Array {
   const ranks = new Float64Array(values.length).fill(Number.NaN);
-  const present = new Uint32Array(values.length);
+  const present = scratch.indices(values.length);
   let m = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present[m++] = i;
   const order = sortedIndices(values, present.subarray(0, m));
@@ -124,17 +136,37 @@ export function averageRanks(values: Float64Array): Float64Array {
   return ranks;
 }
 
+/** Working arrays for the sort, kept between columns (a sample's columns all have the same length). */
+const scratch = {
+  buffers: [] as Uint32Array[],
+  size: 0,
+  /** Six arrays of at least n entries: the present values' positions, then the sort's own five. */
+  grow(n: number): Uint32Array[] {
+    if (n > this.size) {
+      this.size = n;
+      this.buffers = Array.from({ length: 6 }, (_b, i) => new Uint32Array(i === 1 ? 2 * n : n));
+    }
+    return this.buffers;
+  },
+  indices(n: number): Uint32Array {
+    return this.grow(n)[0]!;
+  },
+};
+const counts = new Uint32Array(65536);
+
 /**
  * `indices` ordered by their values (none NaN): a least-significant-digit radix sort on the doubles' bits, made
- * to sort as unsigned integers (sign bit flipped; every bit flipped for negatives), 16 bits a pass.
+ * to sort as unsigned integers (sign bit flipped; every bit flipped for negatives), 16 bits a pass. The result
+ * is a view of a scratch array, valid until the next call.
  */
 function sortedIndices(values: Float64Array, indices: Uint32Array): Uint32Array {
   const m = indices.length;
-  const picked = new Float64Array(m);
+  const [, raw, loBuffer, hiBuffer, a, b] = scratch.grow(m);
+  const picked = new Float64Array(raw!.buffer, 0, m);
   for (let k = 0; k < m; k++) picked[k] = values[indices[k]!]!;
-  const bits = new Uint32Array(picked.buffer);
-  const lo = new Uint32Array(m);
-  const hi = new Uint32Array(m);
+  const bits = new Uint32Array(raw!.buffer, 0, 2 * m);
+  const lo = loBuffer!.subarray(0, m);
+  const hi = hiBuffer!.subarray(0, m);
   for (let k = 0; k < m; k++) {
     const h = bits[2 * k + 1]!;
     const negative = h >>> 31 === 1;
@@ -142,10 +174,9 @@ function sortedIndices(values: Float64Array, indices: Uint32Array): Uint32Array 
     lo[k] = negative ? ~bits[2 * k]! >>> 0 : bits[2 * k]!;
   }
   // Positions into lo/hi, reordered pass by pass.
-  let order = new Uint32Array(m);
+  let order = a!.subarray(0, m);
+  let next = b!.subarray(0, m);
   for (let k = 0; k < m; k++) order[k] = k;
-  let next = new Uint32Array(m);
-  const counts = new Uint32Array(65536);
   for (const [word, shift] of [
     [lo, 0],
     [lo, 16],
@@ -169,6 +200,43 @@ function sortedIndices(values: Float64Array, indices: Uint32Array): Uint32Array 
   }
   for (let k = 0; k < m; k++) order[k] = indices[order[k]!]!;
   return order;
+}
+
+/**
+ * Pearson r of two rank columns over the rows where both have a rank, in one pass: each centred on its own mean
+ * rank, (m+1)/2 for m ranks, so the sums stay small and exact; null with fewer than two such rows or no spread.
+ */
+export function rankCorrelation(a: Float64Array, b: Float64Array, centreA: number, centreB: number): number | null {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  let firstA = Number.NaN;
+  let firstB = Number.NaN;
+  let spreadA = false;
+  let spreadB = false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]! - centreA;
+    const y = b[i]! - centreB;
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    if (n === 0) {
+      firstA = x;
+      firstB = y;
+    } else {
+      spreadA ||= x !== firstA;
+      spreadB ||= y !== firstB;
+    }
+    n++;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+  }
+  if (n < 2 || !spreadA || !spreadB) return null;
+  return (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
 }
 
 /** Spearman ρ for each pair, on a sample of its own. */

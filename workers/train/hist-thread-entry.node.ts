@@ -1,11 +1,13 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { boostJob } from '../../shared/ml/models/gbdt.js';
+import type { BoostArrays } from '../../shared/ml/models/parallel.js';
 import { KERNELS, wasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_CALL, CMD_QUIT, DONE, FAILED, KERNEL, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { ARGS, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, DONE, FAILED, KERNEL, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The histogram thread (started by hist-threads.node.ts): after saying it is ready it never returns to its event
  * loop, but sleeps on the control words and runs each command the client posts (a kernel of wasm-hist.ts on the
- * shared memory it was bound to), until told to quit.
+ * shared memory it was bound to, or boosting's row-wise `boostJob`), until told to quit.
  */
 const { control, channel } = workerData as { control: SharedArrayBuffer; channel: MessagePort };
 const ctrl = new Int32Array(control);
@@ -13,6 +15,7 @@ let kernels: (((...args: number[]) => number | undefined) | undefined)[] | null 
 let seen = Atomics.load(ctrl, SEQ);
 parentPort!.postMessage('ready');
 
+let boost: BoostArrays | null = null;
 const args: number[] = [];
 
 for (;;) {
@@ -46,6 +49,13 @@ for (;;) {
       args.length = ctrl[NARGS]!;
       for (let i = 0; i < args.length; i++) args[i] = ctrl[ARGS + i]!;
       ctrl[RESULT] = fn(...args) ?? 0;
+    } else if (cmd === CMD_BOOST_BIND) {
+      const received = receiveMessageOnPort(channel);
+      if (received === undefined) throw new Error('bindBoost without arrays');
+      boost = received.message as BoostArrays;
+    } else if (cmd === CMD_BOOST) {
+      if (boost === null) throw new Error('a boosting job before bindBoost');
+      boostJob(ctrl[KERNEL] === 0 ? 'gradients' : 'scores', boost, ctrl[ARGS]!, ctrl[ARGS + 1]!, ctrl[ARGS + 2]!);
     } else throw new Error(`unknown command ${cmd}`);
   } catch (err) {
     channel.postMessage(err instanceof Error ? (err.stack ?? err.message) : String(err));

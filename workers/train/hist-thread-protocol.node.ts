@@ -21,6 +21,9 @@ export const CONTROL_WORDS = ARGS + MAX_ARGS;
 export const CMD_BIND = 1;
 export const CMD_CALL = 2;
 export const CMD_QUIT = 3;
+/** Boosting's row-wise jobs (gbdt.ts `boostJob`): bind the arrays; run a job (KERNEL: 0 gradients, 1 scores). */
+export const CMD_BOOST_BIND = 4;
+export const CMD_BOOST = 5;
 
 /** Polls before sleeping in Atomics.wait: a node's histogram takes tens of microseconds to a few milliseconds. */
 export const SPINS = 4000;

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tsxEsmApi } from '../data/node-client.js';
-import type { HistogramHelper } from '../../shared/ml/models/parallel.js';
+import type { BoostArrays, BoostJob, HistogramHelper } from '../../shared/ml/models/parallel.js';
 import { KERNELS, type KernelName, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_CALL, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { ARGS, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The Node `HistogramHelper` (shared/ml/models/parallel.ts): one worker thread that builds half of each large
@@ -53,6 +53,7 @@ class ThreadHelper implements NodeHistogramHelper {
   private seq: number;
   private bound: WasmMemory | null = null;
   private boundBytes: Uint8Array | null = null;
+  private boundBoost: BoostArrays | null = null;
   private busy = false;
   private disposed: Promise<number> | null = null;
   jobs = 0;
@@ -79,6 +80,27 @@ class ThreadHelper implements NodeHistogramHelper {
     this.wait();
     this.bound = memory;
     this.boundBytes = bytes;
+  }
+
+  bindBoost(arrays: BoostArrays): void {
+    if (this.boundBoost === arrays) return;
+    this.boundBoost = null;
+    this.port.postMessage(arrays);
+    this.command(CMD_BOOST_BIND);
+    this.wait();
+    this.boundBoost = arrays;
+  }
+
+  startBoost(job: BoostJob, lo: number, hi: number, count: number): void {
+    if (this.boundBoost === null) throw new Error('HistogramHelper: a boosting job before bindBoost');
+    if (this.busy) this.wait();
+    const c = this.ctrl;
+    c[KERNEL] = job === 'gradients' ? 0 : 1;
+    c[ARGS] = lo;
+    c[ARGS + 1] = hi;
+    c[ARGS + 2] = count;
+    this.command(CMD_BOOST);
+    this.jobs++;
   }
 
   start(kernel: KernelName, args: ArrayLike<number>): void {

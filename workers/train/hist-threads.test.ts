@@ -53,6 +53,16 @@ describe('histogram thread (startHistogramThread)', () => {
     expectSameFit(helper, X, y, { nTrees: 3, maxLeaves: 8, rowSubsample: 0.6 }, 2);
   });
 
+  it('grows the same model when the row-wise work (gradients, scores) is split too: regression with weights', () => {
+    const { train } = regressionProblem(70_000, 0, 4);
+    const random = mulberry32(2);
+    const weights = Float64Array.from({ length: train.X.rowCount }, () => 0.5 + random());
+    const one = fitGbdt(train.X, train.y, { nTrees: 4, maxLeaves: 8 }, { seed: 1, weights });
+    const two = fitGbdt(train.X, train.y, { nTrees: 4, maxLeaves: 8 }, { seed: 1, weights }, { histogramHelper: helper });
+    expect(JSON.stringify(two.toJSON())).toBe(JSON.stringify(one.toJSON()));
+    expect(JSON.stringify(fitGbdt(train.X, train.y, { nTrees: 4, maxLeaves: 8 }, { seed: 1, weights }, { kernel: 'js' }).toJSON())).toBe(JSON.stringify(one.toJSON()));
+  });
+
   it('serves one fit after another on different data', () => {
     const a = syntheticBinary(12_000, 1, { features: 3, missingRate: 0.05 });
     const b = syntheticBinary(9_000, 2, { features: 20, missingRate: 0.2 });

@@ -3,9 +3,9 @@ import { mulberry32 } from '../../data/random.js';
 import type { FeatureMatrix, FitContext, FittedModel, ModelState, Predictions, Target, Task } from '../types.js';
 import { checkCancelled, classCount } from '../types.js';
 import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
-import type { FlatTree, FlatTreeJSON } from './hist-tree.js';
+import type { FlatTree, FlatTreeJSON, GrownTree } from './hist-tree.js';
 import { HistTreeGrower, addGains, addTreePredictions, flatten, leafOfBinned, normalise, treeFromJSON, treeToJSON } from './hist-tree.js';
-import type { HistogramHelper } from './parallel.js';
+import type { BoostArrays, BoostJob, HistogramHelper } from './parallel.js';
 
 /**
  * Gradient-boosted decision trees (histogram based, leaf-wise like LightGBM and XGBoost's `hist` with
@@ -141,10 +141,12 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
   }, runtime.histogramHelper, runtime.kernel);
 
   const base = baseScores(task, y.values, w, K);
-  const F = new Float64Array(n * K);
+  // With a helper the scores, target and weights lie on shared memory for its share of the row-wise work.
+  const share = K === 1 && grower.sharedWith !== null;
+  const F = share ? sharedCopy(new Float64Array(n)) : new Float64Array(n * K);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k]!;
-  const grad = Array.from({ length: K }, () => new Float64Array(n));
-  const hess = Array.from({ length: K }, () => new Float64Array(n));
+  const grad = Array.from({ length: K === 1 ? 0 : K }, () => new Float64Array(n));
+  const hess = Array.from({ length: K === 1 ? 0 : K }, () => new Float64Array(n));
   const yv = y.values;
 
   const val = ctx.validation;
@@ -164,10 +166,14 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
   const nColTree = Math.max(1, Math.round(nFeat * p.colSubsample));
   const rowBuf = p.rowSubsample < 1 ? new Uint32Array(n) : null;
   const prob = new Float64Array(K);
+  // One output: the gradients go straight into the grower's pairs, and with a helper sharing the grower's memory
+  // it computes half of them, and half of the score updates (row-wise, so the numbers are the same).
+  const rowWise = K === 1 ? new RowWise(task === 'binary', F, yv, w ?? null, grower.sharedWith) : null;
 
   for (let t = 0; t < p.nTrees; t++) {
     checkCancelled(ctx);
-    gradients(task, F, yv, w, grad, hess, K, prob);
+    if (rowWise) rowWise.gradients(grower.gradientPairs(), grower.rowIndex);
+    else gradients(task, F, yv, w, grad, hess, K, prob);
     let rows: Uint32Array | null = null;
     if (rowBuf) {
       let m = 0;
@@ -187,7 +193,7 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
         }
         feats = all.slice(0, nColTree).sort();
       }
-      const grown = grower.grow({ kind: 'gh', grad: grad[k]!, hess: hess[k]! }, rows, feats);
+      const grown = grower.grow(rowWise ? { kind: 'gh', grad: null, hess: null } : { kind: 'gh', grad: grad[k]!, hess: hess[k]! }, rows, feats);
       const lr = p.learningRate;
       const l2 = p.l2;
       const tree = flatten(grown, 3, 1, (st, o, out, oo) => {
@@ -197,7 +203,8 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
       trees.push(tree);
       addGains(grown, roundGains);
       // Training scores: a leaf's rows are one segment of the grower's index when every row was used.
-      if (!rows) {
+      if (!rows && rowWise) rowWise.scores(grown, tree, grower.gradientPairs(), grower.rowIndex);
+      else if (!rows) {
         const idx = grower.rowIndex;
         for (let node = 0; node < grown.nodeCount; node++) {
           if (grown.feature[node]! >= 0) continue;
@@ -298,6 +305,108 @@ function gradients(
         grad[k]![i] = wi * (p - (yi === k ? 1 : 0));
         hess[k]![i] = wi * Math.max(p * (1 - p), 1e-16);
       }
+    }
+  }
+}
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** Below this many rows a round's row-wise work stays on one thread. */
+const PARALLEL_ROWWISE_ROWS = 65_536;
+
+/** One output's row-wise work each round: gradients into the grower's pairs, and the new tree's scores. */
+class RowWise {
+  private arrays: BoostArrays | null = null;
+
+  constructor(
+    private readonly binary: boolean,
+    private readonly F: Float64Array,
+    private y: Float64Array,
+    private w: Float64Array | null,
+    private readonly helper: HistogramHelper | null,
+  ) {
+    if (helper) {
+      this.y = sharedCopy(y);
+      this.w = w ? sharedCopy(w) : null;
+    }
+  }
+
+  gradients(gh: Float64Array, rowIndex: Uint32Array): void {
+    this.run('gradients', this.F.length, gh, rowIndex, null);
+  }
+
+  /** Adds the tree's leaf values to the scores of the rows it was grown on (every row). */
+  scores(grown: GrownTree, tree: FlatTree, gh: Float64Array, rowIndex: Uint32Array): void {
+    let count = 0;
+    for (let node = 0; node < grown.nodeCount; node++) if (grown.feature[node]! < 0) count++;
+    const leaves = this.leafBuffer(3 * count);
+    for (let node = 0, j = 0; node < grown.nodeCount; node++) {
+      if (grown.feature[node]! >= 0) continue;
+      leaves[j++] = grown.start[node]!;
+      leaves[j++] = grown.end[node]!;
+      leaves[j++] = tree.values[tree.left[node]!]!;
+    }
+    this.run('scores', rowIndex.length, gh, rowIndex, leaves, count);
+  }
+
+  private leafBuffer(length: number): Float64Array {
+    const have = this.arrays?.leaves;
+    if (have && have.length >= length) return have;
+    const size = Math.max(length, 2 * (have?.length ?? 0), 96);
+    return this.helper ? new Float64Array(new SharedArrayBuffer(8 * size)) : new Float64Array(size);
+  }
+
+  private run(job: BoostJob, n: number, gh: Float64Array, rowIndex: Uint32Array, leaves: Float64Array | null, count = 0): void {
+    const a = this.arrays;
+    const arrays: BoostArrays =
+      a && a.gh === gh && a.rowIndex === rowIndex && (leaves === null || a.leaves === leaves)
+        ? a
+        : { binary: this.binary, F: this.F, y: this.y, w: this.w, gh, rowIndex, leaves: leaves ?? a?.leaves ?? new Float64Array(0) };
+    this.arrays = arrays;
+    const helper = this.helper;
+    if (helper && n >= PARALLEL_ROWWISE_ROWS) {
+      const mid = n >>> 1;
+      helper.bindBoost(arrays);
+      helper.startBoost(job, mid, n, count);
+      boostJob(job, arrays, 0, mid, count);
+      helper.wait();
+    } else boostJob(job, arrays, 0, n, count);
+  }
+}
+
+/**
+ * The row-wise work of a round for rows lo..hi: 'gradients' writes row r's gradient and hessian (as `gradients`
+ * computes them) at 2r, 2r+1 of `gh` for rows r in lo..hi; 'scores' adds each of the `count` leaves' value to
+ * the scores of the rows at positions lo..hi of `rowIndex` that lie in its segment.
+ */
+export function boostJob(job: BoostJob, arrays: BoostArrays, lo: number, hi: number, count: number): void {
+  const { F, y, w, gh } = arrays;
+  if (job === 'scores') {
+    const { leaves, rowIndex } = arrays;
+    for (let j = 0; j < count; j++) {
+      const s = Math.max(lo, leaves[3 * j]!);
+      const e = Math.min(hi, leaves[3 * j + 1]!);
+      const v = leaves[3 * j + 2]!;
+      for (let i = s; i < e; i++) F[rowIndex[i]!]! += v;
+    }
+    return;
+  }
+  if (arrays.binary) {
+    for (let i = lo; i < hi; i++) {
+      const p = 1 / (1 + Math.exp(-F[i]!));
+      const wi = w ? w[i]! : 1;
+      gh[2 * i] = wi * (p - y[i]!);
+      gh[2 * i + 1] = wi * Math.max(p * (1 - p), 1e-16);
+    }
+  } else {
+    for (let i = lo; i < hi; i++) {
+      const wi = w ? w[i]! : 1;
+      gh[2 * i] = wi * (F[i]! - y[i]!);
+      gh[2 * i + 1] = wi;
     }
   }
 }

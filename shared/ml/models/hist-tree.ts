@@ -54,6 +54,8 @@ export interface GrowerOptions {
 /** Per-row statistics for one tree. */
 export type GrowInput =
   | { kind: 'gh'; grad: Float64Array; hess: Float64Array }
+  /** The caller has written every row's pair into `gradientPairs()` already. */
+  | { kind: 'gh'; grad: null; hess: null }
   | { kind: 'classes'; classes: Int32Array; weights: Float64Array | null };
 
 /**
@@ -266,7 +268,7 @@ export class HistTreeGrower {
       n = this.data.rowCount;
       for (let i = 0; i < n; i++) idx[i] = i;
     }
-    if (input.kind === 'gh') {
+    if (input.kind === 'gh' && input.grad) {
       // Interleave gradient and hessian so that gathering a row's pair touches one cache line.
       const gh = this.gh;
       const { grad, hess } = input;
@@ -406,6 +408,20 @@ export class HistTreeGrower {
     };
   }
 
+  /**
+   * Row r's gradient and hessian at 2r and 2r+1 (gh mode): what `grow` copies its input into, which a caller may
+   * write itself instead (then `grow({ kind: 'gh', grad: null, hess: null })`). With a helper it lies on shared
+   * memory, as does `rowIndex`. Valid until the next `grow`.
+   */
+  gradientPairs(): Float64Array {
+    return this.gh;
+  }
+
+  /** The helper this grower shares its memory with (null when it runs alone). */
+  get sharedWith(): HistogramHelper | null {
+    return this.helper;
+  }
+
   private weightOf(node: number): number {
     const S = this.S;
     let w = 0;
@@ -420,10 +436,20 @@ export class HistTreeGrower {
     if (input.kind === 'gh') {
       let g = 0;
       let h = 0;
-      for (let i = 0; i < n; i++) {
-        const r = idx[i]!;
-        g += input.grad[r]!;
-        h += input.hess[r]!;
+      if (input.grad) {
+        for (let i = 0; i < n; i++) {
+          const r = idx[i]!;
+          g += input.grad[r]!;
+          h += input.hess[r]!;
+        }
+      } else {
+        // The same numbers in the same order.
+        const gh = this.gh;
+        for (let i = 0; i < n; i++) {
+          const r2 = 2 * idx[i]!;
+          g += gh[r2]!;
+          h += gh[r2 + 1]!;
+        }
       }
       st[root * S] = g;
       st[root * S + 1] = h;

@@ -22,4 +22,23 @@ export interface HistogramHelper {
   start(kernel: KernelName, args: ArrayLike<number>): void;
   /** Blocks until the started job is done and returns its result (a partition's left count; 0 for a histogram). */
   wait(): number;
+  /** Makes later boosting jobs run on `arrays` (every array on shared memory; cheap when they already are). */
+  bindBoost(arrays: BoostArrays): void;
+  /** Starts `boostJob(job, arrays, lo, hi, count)` (gbdt.ts) on the helper's thread. Returns at once. */
+  startBoost(job: BoostJob, lo: number, hi: number, count: number): void;
+}
+
+/** A boosting round's row-wise work, split by row ranges between the threads (gbdt.ts, `boostJob`). */
+export type BoostJob = 'gradients' | 'scores';
+
+/** The arrays boosting jobs read and write (one output: scores F, target y, weights w, the grower's pairs). */
+export interface BoostArrays {
+  binary: boolean;
+  F: Float64Array;
+  y: Float64Array;
+  w: Float64Array | null;
+  gh: Float64Array;
+  rowIndex: Uint32Array;
+  /** Per leaf: start, end (in rowIndex) and value, three numbers each. */
+  leaves: Float64Array;
 }

@@ -1,6 +1,7 @@
 /**
- * Gradient boosting benchmark: Orchard's histogram GBDT (TypeScript; by default on two threads, the second one
- * building half of each large node's histograms: workers/train/hist-threads.node.ts) against XGBoost `hist`
+ * Gradient boosting benchmark: Orchard's histogram GBDT (TypeScript and WebAssembly kernels; by default on two
+ * threads, the second one building half of each large node's histograms and taking half of each round's
+ * gradients and score updates: workers/train/hist-threads.node.ts) against XGBoost `hist`
  * (nthread=2) and scikit-learn's HistGradientBoostingClassifier (OMP_NUM_THREADS=2), same data, same trees,
  * leaves, learning rate and L2, in one run. The data is a seeded synthetic binary problem with 20 features,
  * noise and missing values (shared/ml/models/synthetic.ts), written to a temp folder as raw float64 for the

@@ -3,7 +3,7 @@ import { ID_NAME, type ColumnOverview, type ColumnProfile, type HistogramBin, ty
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { quoteIdent } from '../load-context.js';
 import type { NumberFacts } from './overview.js';
-import { finiteFilter, isFloatType, isIntegerType, isText, literal, num, numberExpr, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
+import { finiteFilter, isFloatType, isIntegerType, literal, num, numberExpr, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
 
 /**
  * Column statistics, histograms and top values. Numbers are read as DOUBLE (dates as epoch milliseconds);
@@ -31,6 +31,18 @@ export function hasStatistics(column: ColumnInfo, overview: ColumnOverview): boo
   return overview.kind === 'numeric' || overview.kind === 'date' || (overview.kind === 'id-like' && isIntegerType(column.type));
 }
 
+export interface TopValues {
+  values: TopValue[];
+  /** Values present beyond those listed. */
+  other: number;
+}
+
+/** Whether a column lists its most common values: categories always; numbers only where one value could dominate. */
+export function showsTopValues(overview: ColumnOverview): boolean {
+  const { kind, count, unique } = overview;
+  return (kind !== 'numeric' && kind !== 'date') || (unique <= count * 0.01 + 1 && count > 0);
+}
+
 export function profileColumn(
   conn: DuckDBConnection,
   source: ProfileSource,
@@ -38,6 +50,7 @@ export function profileColumn(
   overview: ColumnOverview,
   meanLength: number | null,
   numbers: ColumnStats | null,
+  top: TopValues | null,
 ): ColumnProfile {
   const { kind, count, unique } = overview;
   const profile: ColumnProfile = {
@@ -45,7 +58,7 @@ export function profileColumn(
     flags: { constant: unique <= 1, nearConstant: false, highCardinality: false, idLike: false },
     numeric: null,
     histogram: null,
-    topValues: null,
+    topValues: top,
     dateRange: null,
     meanLength: kind === 'text' || kind === 'categorical' || kind === 'id-like' ? meanLength : null,
   };
@@ -54,43 +67,66 @@ export function profileColumn(
     profile.histogram = numbers.histogram;
   }
   if (kind === 'date') profile.dateRange = dateRange(conn, source, column);
-  // The most common values: for categories always; for numbers only where one value could dominate.
-  const couldDominate = unique <= count * 0.01 + 1;
-  if (kind !== 'numeric' && kind !== 'date') profile.topValues = topValues(conn, source, column, count, unique, profile.histogram);
-  else if (couldDominate && count > 0) profile.topValues = topValues(conn, source, column, count, unique, profile.histogram);
-  const top = profile.topValues?.values[0];
-  profile.flags.nearConstant = !profile.flags.constant && top !== undefined && top.count >= count * 0.99;
+  const first = top?.values[0];
+  profile.flags.nearConstant = !profile.flags.constant && first !== undefined && first.count >= count * 0.99;
   profile.flags.highCardinality = (kind === 'categorical' || kind === 'text' || kind === 'id-like') && unique > HIGH_CARDINALITY;
   profile.flags.idLike = kind === 'id-like' || (ID_NAME.test(column.name) && unique > 1 && kind !== 'boolean' && kind !== 'date');
   return profile;
 }
 
-function topValues(
+/** Columns per top-values statement (GROUPING's bitmask stays within 63 bits). */
+const TOP_CHUNK = 60;
+
+/**
+ * The most common values (most first, ties in text order) of each column that shows them. An integer column
+ * with one bin per value has them in its histogram already; an ID (every value once) lists its first values in
+ * text order without grouping; all other columns share one statement, a grouping set per column, grouping the
+ * values as they are and writing only the groups as text.
+ */
+export function topValuesOf(
   conn: DuckDBConnection,
   source: ProfileSource,
-  column: ColumnInfo,
-  count: number,
-  unique: number,
-  histogram: HistogramBin[] | null,
-): { values: TopValue[]; other: number } {
-  const fromBins = integerCounts(column, histogram);
-  let values: TopValue[];
-  if (fromBins !== null) {
-    // One bin per integer: the bins are the value counts already.
-    values = fromBins.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, TOP_VALUES);
-  } else {
-    const name = quoteIdent(column.name);
-    // Every value once (an ID): the first values in text order, no grouping. Otherwise group the values as they
-    // are and write only the groups as text.
-    const sql =
-      unique === count
-        ? `SELECT ${textExpr(column)} AS v, 1 AS n FROM ${source.from} WHERE ${name} IS NOT NULL ORDER BY v LIMIT ${TOP_VALUES}`
-        : isText(column.type)
-          ? `SELECT ${name} AS v, count(*) AS n FROM ${source.from} WHERE v IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ${TOP_VALUES}`
-          : `SELECT CAST(v AS VARCHAR) AS t, n FROM (SELECT ${name} AS v, count(*) AS n FROM ${source.from} WHERE v IS NOT NULL GROUP BY v) ORDER BY n DESC, t LIMIT ${TOP_VALUES}`;
-    values = queryRows(conn, sql).map(([v, n]) => ({ value: String(v), count: num(n) ?? 0 }));
+  items: { column: ColumnInfo; overview: ColumnOverview; histogram: HistogramBin[] | null }[],
+): (TopValues | null)[] {
+  const values: (TopValue[] | null)[] = items.map(() => null);
+  const grouped: number[] = [];
+  items.forEach(({ column, overview, histogram }, i) => {
+    if (!showsTopValues(overview)) return;
+    const fromBins = integerCounts(column, histogram);
+    if (fromBins !== null) values[i] = fromBins.sort((a, b) => b.count - a.count || textOrder(a.value, b.value)).slice(0, TOP_VALUES);
+    else if (overview.unique === overview.count) {
+      const sql = `SELECT ${textExpr(column)} AS v FROM ${source.from} WHERE ${quoteIdent(column.name)} IS NOT NULL ORDER BY v LIMIT ${TOP_VALUES}`;
+      values[i] = queryRows(conn, sql).map(([v]) => ({ value: String(v), count: 1 }));
+    } else grouped.push(i);
+  });
+  for (let start = 0; start < grouped.length; start += TOP_CHUNK) {
+    const chunk = grouped.slice(start, start + TOP_CHUNK);
+    const keys = chunk.map((_i, k) => `v${k}`);
+    const inner = chunk.map((i, k) => `${quoteIdent(items[i]!.column.name)} AS v${k}`).join(', ');
+    // In a row of set k every other key is NULL, so the coalesce is that set's value as text (NULL: missing).
+    const text = `coalesce(${keys.map((v) => `CAST(${v} AS VARCHAR)`).join(', ')})`;
+    const rows = queryRows(
+      conn,
+      `SELECT g, t, n FROM (
+         SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE) AS g, ${text} AS t, count(*) AS n FROM (SELECT ${inner} FROM ${source.from})
+         GROUP BY GROUPING SETS (${keys.map((v) => `(${v})`).join(', ')}))
+       WHERE t IS NOT NULL QUALIFY row_number() OVER (PARTITION BY g ORDER BY n DESC, t) <= ${TOP_VALUES} ORDER BY g, n DESC, t`,
+    );
+    // GROUPING(…) sets bit (m−1−k) for each key k left out of a row's set.
+    const all = 2 ** keys.length - 1;
+    const setOf = new Map(chunk.map((i, k) => [all - 2 ** (keys.length - 1 - k), i]));
+    for (const i of chunk) values[i] = [];
+    for (const [g, t, n] of rows) {
+      const i = setOf.get(num(g) ?? -1);
+      if (i !== undefined) values[i]!.push({ value: String(t), count: num(n) ?? 0 });
+    }
   }
-  return { values, other: count - values.reduce((sum, v) => sum + v.count, 0) };
+  return values.map((v, i) => (v === null ? null : { values: v, other: items[i]!.overview.count - v.reduce((sum, x) => sum + x.count, 0) }));
+}
+
+/** DuckDB's order of VARCHARs (bytes; the same as code units for the ASCII digits and signs compared here). */
+function textOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** An integer column binned one bin per integer: each value (as DuckDB writes it) with its count. */

@@ -3,7 +3,7 @@ import { HostError } from '../../../../shared/host/errors.js';
 import { reportWarnings } from '../../../../shared/data/warnings.js';
 import type { DataProgress } from '../../../../shared/protocol/data-worker.js';
 import type { ProfileArgs } from '../../../../shared/protocol/report.js';
-import { hasStatistics, numericStatsOf, profileColumn, type ColumnStats } from './columns.js';
+import { hasStatistics, numericStatsOf, profileColumn, topValuesOf, type ColumnStats, type TopValues } from './columns.js';
 import { correlationsOf, matrixColumns, matrixValue } from './correlations.js';
 import { datasetFacts } from './dataset.js';
 import { overviewOf } from './overview.js';
@@ -44,7 +44,7 @@ export async function profileTable(
 
   const facts = overviewOf(conn, source, columns);
   await emit('overview', { section: 'overview', table: open.table, rows: facts.rows, partition: source.partition, target, overview: facts.columns });
-  // Number columns first, all from the same two scans; then the others, one at a time.
+  // Number columns first, all from the same two scans, then the others, whose top values share one statement.
   const withStats = columns.flatMap((column, index) => (hasStatistics(column, facts.columns[index]!) && facts.numbers.has(column.name) ? [index] : []));
   const stats = new Map<number, ColumnStats | null>();
   numericStatsOf(
@@ -52,11 +52,19 @@ export async function profileTable(
     source,
     withStats.map((index) => ({ column: columns[index]!, present: facts.columns[index]!.count, unique: facts.columns[index]!.unique, facts: facts.numbers.get(columns[index]!.name)! })),
   ).forEach((s, k) => stats.set(withStats[k]!, s));
-  const order = [...withStats, ...[...columns.keys()].filter((index) => !stats.has(index))];
-  for (const index of order) {
-    const column = columns[index]!;
-    const profile = profileColumn(conn, source, column, facts.columns[index]!, facts.textLength.get(column.name)?.mean ?? null, stats.get(index) ?? null);
-    await emit('columns', { section: 'column', index, column: profile });
+  const top = (indices: number[]): Map<number, TopValues | null> => {
+    const items = indices.map((index) => ({ column: columns[index]!, overview: facts.columns[index]!, histogram: stats.get(index)?.histogram ?? null }));
+    const found = topValuesOf(conn, source, items);
+    return new Map(indices.map((index, k) => [index, found[k]!]));
+  };
+  const others = [...columns.keys()].filter((index) => !stats.has(index));
+  for (const batch of [withStats, others]) {
+    const tops = top(batch);
+    for (const index of batch) {
+      const column = columns[index]!;
+      const profile = profileColumn(conn, source, column, facts.columns[index]!, facts.textLength.get(column.name)?.mean ?? null, stats.get(index) ?? null, tops.get(index) ?? null);
+      await emit('columns', { section: 'column', index, column: profile });
+    }
   }
   await emit('dataset', { section: 'dataset', dataset: datasetFacts(conn, source, columns, facts, fileBytes) });
   // One row sample (large tables only) serves Spearman and the target's AUCs, so a binary target's classes come first.

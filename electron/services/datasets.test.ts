@@ -179,13 +179,21 @@ describe('datasets.remove and datasets.read', () => {
     expect((await failure(t.services.handlers['datasets.remove']({ project: 'demo', datasetId: record.id }))).code).toBe('not-found');
   });
 
-  it('refuses to read a stored copy over 1.5 GB', async () => {
+  it('refuses to read a stored copy over 1.5 GB in one piece, and reads it in ranges', async () => {
     await setUp();
     await writeFile(join(t.scratch, 'big.csv'), CSV);
     const record = await importPath(join(t.scratch, 'big.csv'));
     // A sparse file: 1.6 GB long without taking the space.
-    await truncate(join(t.root, 'demo', ...record.storedFile.split('/')), Math.round(1.6 * 1024 ** 3));
-    const err = await failure(t.services.handlers['datasets.read']({ project: 'demo', datasetId: record.id }));
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'not-supported', message: 'big.csv is 1.6 GB, too large to open here: the limit is 1.5 GB.' });
+    const size = Math.round(1.6 * 1024 ** 3);
+    await truncate(join(t.root, 'demo', ...record.storedFile.split('/')), size);
+    const read = t.services.handlers['datasets.read'];
+    const err = await failure(read({ project: 'demo', datasetId: record.id }));
+    expect({ code: err.code, message: err.message }).toEqual({
+      code: 'not-supported',
+      message: 'big.csv is 1.6 GB, too large to read in one piece: the limit is 1.5 GB; read it in ranges.',
+    });
+    expect(Buffer.from(await read({ project: 'demo', datasetId: record.id, offset: 0, length: 5 })).toString('utf8')).toBe(CSV.slice(0, 5));
+    expect((await read({ project: 'demo', datasetId: record.id, offset: size - 3, length: 1000 })).byteLength).toBe(3);
+    expect((await read({ project: 'demo', datasetId: record.id, offset: size + 10, length: 1000 })).byteLength).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FileRef, ImportOptions, ImportPhase } from '../../shared/host/contract.js';
 import { HostError } from '../../shared/host/errors.js';
@@ -112,7 +112,9 @@ export class Datasets {
       cancelled();
       progress('inspect', 0);
       const appended = files.slice(1).map((f) => ({ path: join(partial!, f.fileName), fileName: f.fileName, format: f.format }));
-      const shape = await this.inspect(join(partial, files[0]!.fileName), fileName, format, options, appended);
+      // A streamed CSV reports the bytes read; the Parquet copy after it has no estimate.
+      const onInspect = (fraction: number) => progress('inspect', Math.min(fraction, 0.99));
+      const shape = await this.inspect(join(partial, files[0]!.fileName), fileName, format, options, appended, onInspect);
       cancelled();
       progress('inspect', 1);
       const parquet = await this.storeParquet(partial, shape);
@@ -193,8 +195,11 @@ export class Datasets {
     return doc;
   }
 
-  /** The stored copy's bytes. Files over 1.5 GB are refused: they would not fit one message to the renderer. */
-  async read(project: string, datasetId: string, copy: 'original' | 'table' = 'original'): Promise<Uint8Array> {
+  /**
+   * The stored copy's bytes, or the bytes in `range` (shorter at the end, empty past it). A whole file over
+   * 1.5 GB is refused: it would not fit one message to the renderer, which reads such a file in ranges.
+   */
+  async read(project: string, datasetId: string, copy: 'original' | 'table' = 'original', range?: { offset: number; length: number }): Promise<Uint8Array> {
     const folder = await this.projects.locate(project);
     const record = findDataset(await this.projects.read(folder), folder, datasetId);
     // The Parquet copy when there is one (typed as imported, fast); a version-1 dataset has only its original.
@@ -206,9 +211,10 @@ export class Datasets {
       if (!isCode(err, 'ENOENT')) throw err;
       throw new HostError('not-found', `The stored copy of ${record.originalName} is missing from "${folder.name}" (${record.storedFile}).`);
     }
+    if (range !== undefined) return readRange(path, range.offset, Math.max(0, Math.min(range.length, size - range.offset)));
     if (size > MAX_READ_BYTES) {
       const gb = (size / 1024 ** 3).toFixed(1);
-      throw new HostError('not-supported', `${record.originalName} is ${gb} GB, too large to open here: the limit is 1.5 GB.`);
+      throw new HostError('not-supported', `${record.originalName} is ${gb} GB, too large to read in one piece: the limit is 1.5 GB; read it in ranges.`);
     }
     const bytes = await readFile(path);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -242,9 +248,17 @@ export class Datasets {
     return { sha256: createHash('sha256').update(shape.parquet).digest('hex') };
   }
 
-  private async inspect(path: string, fileName: string, format: DatasetFormat, options: ImportOptions | undefined, append: { path: string; fileName: string; format: DatasetFormat }[]): Promise<InspectedFile> {
+  private async inspect(
+    path: string,
+    fileName: string,
+    format: DatasetFormat,
+    options: ImportOptions | undefined,
+    append: { path: string; fileName: string; format: DatasetFormat }[],
+    onProgress: (fraction: number) => void,
+  ): Promise<InspectedFile> {
     try {
-      return await this.inspector.inspect({ path, fileName, format, parquet: true, ...(options === undefined ? {} : { options }), ...(append.length > 0 ? { append } : {}) });
+      const file = { path, fileName, format, parquet: true, ...(options === undefined ? {} : { options }), ...(append.length > 0 ? { append } : {}) };
+      return await this.inspector.inspect(file, onProgress);
     } catch (err) {
       if (err instanceof HostError) throw err;
       throw new HostError('bad-file', `Orchard could not read ${fileName}: ${messageOf(err)}`);
@@ -257,6 +271,23 @@ export class Datasets {
     } catch (err) {
       throw new HostError('bad-file', `${record.originalName} cannot be recorded: ${messageOf(err)}`);
     }
+  }
+}
+
+async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  if (length === 0) return bytes;
+  const handle = await open(path, 'r');
+  try {
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await handle.read(bytes, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return bytes.subarray(0, done);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { HostError } from '../../shared/host/errors.js';
-import { MAX_LOAD_BYTES, tooLargeToLoad } from '../../shared/protocol/data-worker.js';
+import { loadLimit, tooLargeToLoad } from '../../shared/protocol/data-worker.js';
 import type { DatasetFormat } from '../../shared/schema/project.js';
 import { isCode } from './file-system.js';
 
@@ -51,7 +51,7 @@ export async function checkImportFile(
   if (!info.isFile()) throw new HostError('bad-file', `${shownAs} is not a file.`);
   if (info.size === 0) throw new HostError('bad-file', `${fileName} is empty.`);
   const format = formatOf(fileName);
-  if (info.size > MAX_LOAD_BYTES) throw new HostError('bad-file', tooLargeToLoad(fileName, info.size));
+  if (info.size > loadLimit(format)) throw new HostError('bad-file', tooLargeToLoad(fileName, info.size, loadLimit(format)));
   await checkFirstBytes(path, fileName, format, info.size);
   return { format, sizeBytes: info.size };
 }

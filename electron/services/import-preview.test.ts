@@ -108,15 +108,18 @@ describe('files dropped together', () => {
 });
 
 describe('bad files and cancelling leave the project as it was', () => {
-  it('refuses a 2 GB file before copying it, saying the limit', async () => {
+  it.each([
+    ['huge.csv', 5, /^huge\.csv is 5\.0 GB, larger than Orchard can load \(4\.0 GB/],
+    ['huge.parquet', 2, /^huge\.parquet is 2\.0 GB, larger than Orchard can load \(1\.5 GB/],
+  ])('refuses %s over its limit before copying it, saying the limit', async (name, gb, message) => {
     const before = await snapshot();
-    const huge = join(t.scratch, 'huge.csv');
+    const huge = join(t.scratch, name);
     const fd = openSync(huge, 'w');
-    ftruncateSync(fd, 2 * 1024 ** 3);
+    ftruncateSync(fd, gb * 1024 ** 3);
     closeSync(fd);
     await expect(h()['datasets.import']({ project: 'demo', file: { kind: 'path', path: huge }, importId: 'huge' })).rejects.toMatchObject({
       code: 'bad-file',
-      message: expect.stringMatching(/^huge\.csv is 2\.0 GB, larger than Orchard can load \(1\.5 GB/),
+      message: expect.stringMatching(message) as string,
     });
     expect(await snapshot()).toEqual(before);
   });

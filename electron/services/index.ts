@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HostError } from '../../shared/host/errors.js';
+import { READ_RANGE_BYTES } from '../../shared/host/contract.js';
 import { HandlerRegistry, type HandlerMap } from '../../shared/host/registry.js';
 import { appVersion, defaultResourcesDir } from './app-folders.js';
 import { Datasets } from './datasets.js';
@@ -48,7 +49,8 @@ export async function createHostServices(opts: HostServicesOptions): Promise<Hos
     'datasets.preview': ({ file, options }) => datasets.preview(file, options),
     'datasets.cancelImport': ({ importId }) => datasets.cancelImport(importId),
     'datasets.remove': ({ project, datasetId }) => datasets.remove(project, datasetId),
-    'datasets.read': ({ project, datasetId, copy }) => datasets.read(project, datasetId, copy),
+    'datasets.read': ({ project, datasetId, copy, offset, length }) =>
+      datasets.read(project, datasetId, copy, offset === undefined && length === undefined ? undefined : { offset: offset ?? 0, length: length ?? READ_RANGE_BYTES }),
     'splits.create': ({ project, datasetId, spec }) => splits.create(project, datasetId, spec),
     'splits.list': ({ project }) => splits.list(project),
     'splits.get': ({ project, splitId }) => splits.get(project, splitId),

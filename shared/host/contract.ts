@@ -12,6 +12,10 @@ import type { ModelState } from '../ml/types.js';
  * wrong name or argument fails to compile. Argument validators live in `validators.ts`, beside this map.
  */
 
+
+/** The largest range one `datasets.read` returns: a stored copy travels to the renderer in pieces this size. */
+export const READ_RANGE_BYTES = 64 * 1024 ** 2;
+
 export interface ProjectSummary {
   name: string;
   createdAt: string;
@@ -60,9 +64,11 @@ export interface HostHandlers {
   'datasets.remove': { args: { project: string; datasetId: string }; result: ProjectDocument };
   /**
    * A stored file's bytes, for the renderer's data worker: the original file, or with `copy: 'table'` the typed
-   * Parquet copy (`parquetFile`) where the dataset has one (version-1 datasets fall back to the original).
+   * Parquet copy (`parquetFile`) where the dataset has one (version-1 datasets fall back to the original). With
+   * `offset` and `length` (at most READ_RANGE_BYTES), only that range: shorter at the end of the file, empty past
+   * it. Whole files are refused over 1.5 GB; ranges read any size, one message at a time.
    */
-  'datasets.read': { args: { project: string; datasetId: string; copy?: 'original' | 'table' }; result: Uint8Array };
+  'datasets.read': { args: { project: string; datasetId: string; copy?: 'original' | 'table'; offset?: number; length?: number }; result: Uint8Array };
   /**
    * Splits a dataset into train / validation / test (one split per dataset) and stores it in the project.
    * From then on exploration shows the training partition only.

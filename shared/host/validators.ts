@@ -1,4 +1,4 @@
-import type { HostArgs, HostChannel } from './contract.js';
+import { READ_RANGE_BYTES, type HostArgs, type HostChannel } from './contract.js';
 import { validateSplitSpec } from '../schema/split.js';
 import { HostError } from './errors.js';
 import { v, type Validator } from './validate.js';
@@ -51,7 +51,13 @@ export const hostValidators: { [C in HostChannel]: Validator<HostArgs<C>> } = {
   'datasets.preview': v.object({ project: name, file: fileRef, options: v.optional(importOptions) }),
   'datasets.cancelImport': v.object({ importId: v.string({ min: 1, max: 64 }) }),
   'datasets.remove': v.object({ project: name, datasetId: v.string({ min: 1, max: 64 }) }),
-  'datasets.read': v.object({ project: name, datasetId: v.string({ min: 1, max: 64 }), copy: v.optional(v.literal('original', 'table')) }),
+  'datasets.read': v.object({
+    project: name,
+    datasetId: v.string({ min: 1, max: 64 }),
+    copy: v.optional(v.literal('original', 'table')),
+    offset: v.optional(v.number({ min: 0, integer: true })),
+    length: v.optional(v.number({ min: 1, max: READ_RANGE_BYTES, integer: true })),
+  }),
   'splits.create': v.object({ project: name, datasetId: v.string({ min: 1, max: 64 }), spec: validateSplitSpec }),
   'splits.list': v.object({ project: name }),
   'splits.get': v.object({ project: name, splitId: v.string({ min: 1, max: 64 }) }),

@@ -120,14 +120,29 @@ export type DataReplyMessage =
 /** Tables are named by the caller; only plain identifiers reach SQL. */
 export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** The largest file the data worker loads: DuckDB-WASM has at most 4 GB of memory for the file and its table. */
+/**
+ * The largest file the data worker reads whole: Parquet, JSON, and CSV it cannot stream (gzip, UTF-16). The
+ * file's bytes, the decoded copy and the table must fit DuckDB-WASM's 4 GB together.
+ */
 export const MAX_LOAD_BYTES = 1.5 * 1024 ** 3;
 
-/** What to tell an analyst whose file is over MAX_LOAD_BYTES (the host says it before copying, the worker before reading). */
-export function tooLargeToLoad(fileName: string, size: number): string {
+/**
+ * The largest plain CSV file (UTF-8 or Latin-1) the data worker loads: it is read in chunks, so only the table
+ * has to fit DuckDB-WASM's memory (about 3.1 GB; a table takes roughly 1 to 1.5 times its CSV's size). Past this
+ * no table can fit, so the host refuses before copying; below it a table that does not fit stops with a clear error.
+ */
+export const MAX_CSV_BYTES = 4 * 1024 ** 3;
+
+/** The byte limit for a format as the host checks it before copying (the worker refines it for CSV it cannot stream). */
+export function loadLimit(format: DatasetFormat): number {
+  return format === 'csv' ? MAX_CSV_BYTES : MAX_LOAD_BYTES;
+}
+
+/** What to tell an analyst whose file is over `limit` (the host says it before copying, the worker before reading). */
+export function tooLargeToLoad(fileName: string, size: number, limit = MAX_LOAD_BYTES, why = 'the data engine has 4 GB of memory'): string {
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
   return (
-    `${fileName} is ${gb(size)} GB, larger than Orchard can load (${gb(MAX_LOAD_BYTES)} GB: the data engine has 4 GB of memory). ` +
+    `${fileName} is ${gb(size)} GB, larger than Orchard can load (${gb(limit)} GB: ${why}). ` +
     'Split the file, or keep only the columns you need, and import the parts.'
   );
 }
@@ -145,7 +160,10 @@ export interface InspectedFile {
 
 /** What the host's import needs from the data engine: the file's shape, or a `bad-file` HostError saying why not. */
 export interface DatasetInspector {
-  /** With `parquet`, also returns the loaded table as Parquet bytes. */
+  /**
+   * With `parquet`, also returns the loaded table as Parquet bytes. `onProgress` gets the fraction of the first
+   * file read, where the worker can tell (a streamed CSV).
+   */
   inspect(file: {
     path: string;
     fileName: string;
@@ -154,7 +172,7 @@ export interface DatasetInspector {
     parquet?: boolean;
     /** Files appended to this one, read with the same options; their columns must match. */
     append?: { path: string; fileName: string; format: DatasetFormat }[];
-  }): Promise<InspectedFile>;
+  }, onProgress?: (fraction: number) => void): Promise<InspectedFile>;
   preview?(file: { path: string; fileName: string; format: DatasetFormat; options?: ReadOptions }): Promise<FilePreview>;
   /** Stops whatever inspection is running (its promise rejects with `cancelled`). */
   cancel?(): Promise<void>;

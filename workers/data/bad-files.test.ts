@@ -33,10 +33,12 @@ beforeAll(async () => {
   writeFileSync(file('unnamed.csv'), 'a,,c,\n1,2,3,4\n');
   const wide = Array.from({ length: 10_000 }, (_, i) => i);
   writeFileSync(file('wide.csv'), `${wide.map((i) => `c${i}`).join(',')}\n${wide.join(',')}\n${wide.map((i) => i * 2).join(',')}\n`);
-  // 2 GB that take no disk: a sparse file.
-  const big = openSync(file('huge.csv'), 'w');
-  ftruncateSync(big, 2 * 1024 ** 3);
-  closeSync(big);
+  // Big files that take no disk: sparse files. A CSV is streamed up to 4 GB; formats read whole stop at 1.5 GB.
+  for (const [name, size] of [['huge.csv', 5 * 1024 ** 3], ['huge.parquet', 2 * 1024 ** 3]] as const) {
+    const big = openSync(file(name), 'w');
+    ftruncateSync(big, size);
+    closeSync(big);
+  }
 });
 afterAll(async () => {
   await worker.terminate();
@@ -57,11 +59,16 @@ describe('bad files', () => {
     ['garbage.csv', 'garbage.csv is not a text CSV file (it contains binary data).'],
     [
       'huge.csv',
-      'huge.csv is 2.0 GB, larger than Orchard can load (1.5 GB: the data engine has 4 GB of memory). ' +
+      'huge.csv is 5.0 GB, larger than Orchard can load (4.0 GB: the data engine has 4 GB of memory). ' +
+        'Split the file, or keep only the columns you need, and import the parts.',
+    ],
+    [
+      'huge.parquet',
+      'huge.parquet is 2.0 GB, larger than Orchard can load (1.5 GB: the data engine has 4 GB of memory). ' +
         'Split the file, or keep only the columns you need, and import the parts.',
     ],
   ])('refuses %s: "%s", and the worker keeps answering', async (name, message) => {
-    await expect(open(name)).rejects.toMatchObject({ code: 'bad-file', message });
+    await expect(open(name, name.endsWith('.parquet') ? 'parquet' : 'csv')).rejects.toMatchObject({ code: 'bad-file', message });
     expect((await worker.request('init', {})).version).toMatch(/^DuckDB/);
   });
 

@@ -1,5 +1,5 @@
 import { HostError } from '../../shared/host/errors.js';
-import type { DatasetInspector } from '../../shared/protocol/data-worker.js';
+import type { DataProgress, DatasetInspector } from '../../shared/protocol/data-worker.js';
 import type { DataWorkerClient } from '../../shared/protocol/worker-client.js';
 import { startNodeDataWorker } from './node-client.js';
 
@@ -35,12 +35,15 @@ export function createNodeInspector(): DatasetInspector {
   };
 
   return {
-    inspect: ({ path, fileName, format, options, parquet, append = [] }) =>
+    inspect: ({ path, fileName, format, options, parquet, append = [] }, onProgress) =>
       cancellable(async (data) => {
         const table = `inspect_${++inspections}`;
         const source = { kind: 'path' as const, path };
         const read = options === undefined ? {} : { options };
-        let info = await data.request('open', { table, fileName, format, source, ...read });
+        const progress = (p: DataProgress) => {
+          if (p.phase === 'parse' && p.fraction !== null) onProgress?.(p.fraction);
+        };
+        let info = await data.request('open', { table, fileName, format, source, ...read }, { onProgress: progress });
         try {
           for (const more of append) {
             const from = `inspect_${++inspections}`;

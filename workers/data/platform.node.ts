@@ -2,8 +2,10 @@ import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as DuckDBBlocking from '@duckdb/duckdb-wasm/blocking';
-import { Compression, readParquet, readSchema, Table as ParquetTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
+import { Compression, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataEngine } from './core/engine.js';
+import { writeParquetBatches } from './core/parquet-batches.js';
+import type { StreamTuning } from './core/load-context.js';
 import type { DataPlatform } from './core/platform.js';
 
 /**
@@ -26,6 +28,22 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
       const head = new Uint8Array(Math.min(size, maxBytes));
       const { bytesRead } = await file.read(head, 0, head.byteLength, 0);
       return { head: head.subarray(0, bytesRead), size };
+    } finally {
+      await file.close();
+    }
+  },
+
+  async readRange(path, offset, length) {
+    const file = await open(path, 'r');
+    try {
+      const bytes = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await file.read(bytes, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return bytes.subarray(0, done);
     } finally {
       await file.close();
     }
@@ -57,10 +75,12 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
   arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
+  arrowBatchesToParquet: (next) =>
+    writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 });
 
-/** Starts DuckDB-WASM (about a second) and returns an engine on it. */
-export async function createNodeDataEngine(): Promise<DataEngine> {
+/** Starts DuckDB-WASM (about a second) and returns an engine on it; `streaming` as for DataEngine. */
+export async function createNodeDataEngine(streaming?: StreamTuning): Promise<DataEngine> {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as DuckDBNodeBlocking;
   const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm'));
   const bundles = {
@@ -69,5 +89,5 @@ export async function createNodeDataEngine(): Promise<DataEngine> {
   };
   const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await db.instantiate(() => undefined);
-  return new DataEngine(db, nodePlatform(duckdb));
+  return new DataEngine(db, nodePlatform(duckdb), streaming);
 }

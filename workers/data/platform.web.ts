@@ -1,12 +1,13 @@
 import type { DuckDBBindings, DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
-import initParquet, { Compression, readParquet, readSchema, Table as ParquetTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
+import initParquet, { Compression, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 // @ts-expect-error The package's "exports" map omits its browser blocking build, so neither Vite nor TypeScript
 // will resolve it by package name; the file is imported by path and typed as `BrowserBlocking` below.
 import * as blocking from '../../node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs';
 import { DataEngine } from './core/engine.js';
+import { writeParquetBatches } from './core/parquet-batches.js';
 import { NO_PATHS, type DataPlatform } from './core/platform.js';
 
 /**
@@ -28,6 +29,8 @@ export const webPlatform: DataPlatform = {
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
   arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
+  arrowBatchesToParquet: (next) =>
+    writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 
 /** Loads both WebAssembly modules (DuckDB picks its exception-handling build where the browser has it). */

@@ -1,5 +1,6 @@
 import type { Cell, TableInfo } from '../../../shared/protocol/data-worker.js';
 import type { PartitionFilter } from '../../../shared/protocol/query.js';
+import { READ_RANGE_BYTES } from '../../../shared/host/contract.js';
 import { createDataWorkerClient, type DataWorkerClient } from '../../../shared/protocol/worker-client.js';
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import { host } from '../host/index.js';
@@ -45,7 +46,7 @@ export function openDatasetTable(project: string, dataset: DatasetRecord): Promi
   if (cached !== undefined) return cached;
   const loading = (async () => {
     // The typed Parquet copy where there is one (exact types, fast); a version-1 dataset has only its original.
-    const bytes = await host.call('datasets.read', { project, datasetId: dataset.id, copy: 'table' });
+    const bytes = await readStoredCopy(project, dataset.id);
     const worker = await dataWorker();
     const stored = dataset.parquetFile !== undefined;
     // The Parquet copy was read with the analyst's choices already: nothing in it is a missing-value token any more.
@@ -59,6 +60,29 @@ export function openDatasetTable(project: string, dataset: DatasetRecord): Promi
   opened.set(table, loading);
   loading.catch(() => opened.delete(table));
   return loading;
+}
+
+/**
+ * The stored copy's bytes, fetched in ranges of READ_RANGE_BYTES: no single message from the host carries more,
+ * whatever the file's size. A range shorter than asked is the end of the file.
+ */
+async function readStoredCopy(project: string, datasetId: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const part = await host.call('datasets.read', { project, datasetId, copy: 'table', offset: total, length: READ_RANGE_BYTES });
+    parts.push(part);
+    total += part.byteLength;
+    if (part.byteLength < READ_RANGE_BYTES) break;
+  }
+  if (parts.length === 1) return parts[0]!;
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return bytes;
 }
 
 /** Rows of `table`; with `partition`, only that partition's rows (offset and limit count within it). */

@@ -1,6 +1,8 @@
+import { MAX_CSV_BYTES, MAX_LOAD_BYTES } from '../../../shared/protocol/data-worker.js';
 import { DEFAULT_MISSING_TOKENS } from '../../../shared/schema/project.js';
 import { raggedRow, scanCsv } from './csv-scan.js';
-import { duckdbReason, quoteIdent, quoteString, readHead, type LoadContext, type LoadResult } from './load-context.js';
+import { canStream, loadCsvStreamed } from './csv-stream.js';
+import { DEFAULT_STREAMING, duckdbReason, quoteIdent, quoteString, readHead, tooLarge, type LoadContext, type LoadResult } from './load-context.js';
 import { badFile, decodeText, encodingName, SNIFF_BYTES, sniffCsv, type CsvDialect } from './sniff.js';
 
 /** A missing-value token for "nothing is missing". */
@@ -14,10 +16,12 @@ const SCAN_BYTES = 4 * 1024 * 1024;
  * quotes, each refused with its line number), then DuckDB reads it with that dialect, detecting the header and
  * column types, with the missing-value tokens as NULL. UTF-16 is turned into UTF-8 first. When a value past the
  * sniffer's sample does not fit the type it chose, the file is read once more with every row sampled.
+ * A plain CSV over `streaming.aboveBytes` is read in chunks instead (csv-stream.ts): progress, cancel, and only
+ * the table in memory. Everything else is read whole, up to MAX_LOAD_BYTES.
  */
 export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
   ctx.progress({ phase: 'read', fraction: 0 });
-  const { head, size } = await readHead(ctx, SCAN_BYTES);
+  const { head, size } = await readHead(ctx, SCAN_BYTES, MAX_CSV_BYTES);
   const complete = head.byteLength >= size;
   const dialect = sniffCsv(ctx.fileName, head.subarray(0, SNIFF_BYTES), complete && head.byteLength <= SNIFF_BYTES);
   const { options } = ctx;
@@ -31,6 +35,28 @@ export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
     quote = scan.quote;
     fileNames = scan.records[0]?.fields;
   }
+  const readEncoding = dialect.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
+  const plain = dialect.compression === 'none' && (dialect.encoding === 'utf-8' || dialect.encoding === 'latin-1');
+  const streamable = plain && ctx.limit === undefined && canStream(delimiter ?? ',', quote ?? '"');
+  const tuning = ctx.streaming ?? DEFAULT_STREAMING;
+  const read = {
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(quote === undefined ? {} : { quote }),
+    encoding: encodingName(dialect),
+    ...(fileNames === undefined ? {} : { fileNames }),
+    missingApplied: true,
+  };
+  if (streamable && size > tuning.aboveBytes) {
+    const settings = readSettings(ctx, 'none', readEncoding, delimiter, quote);
+    const createSql = (file: string, extra: string[]) => createTableSql(ctx, file, settings, extra);
+    const streamDialect = { delimiter: delimiter ?? ',', quote: quote ?? '"', encoding: readEncoding, settings, createSql } as const;
+    await loadCsvStreamed(ctx, size, streamDialect, tuning, ctx.options.header === false ? undefined : fileNames);
+    return read;
+  }
+  if (size > MAX_LOAD_BYTES && ctx.limit === undefined) {
+    const why = dialect.compression !== 'none' ? 'a compressed CSV is read whole' : 'a CSV in this encoding or dialect is read whole';
+    throw tooLarge(ctx.fileName, size, MAX_LOAD_BYTES, why);
+  }
   let bytes: Uint8Array | null = ctx.source.kind === 'bytes' ? ctx.source.bytes : null;
   if (dialect.encoding === 'utf-16le' || dialect.encoding === 'utf-16be') {
     // DuckDB's UTF-16 support is partial; one decode and encode here reads both byte orders the same way.
@@ -41,28 +67,22 @@ export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
 
   if (bytes !== null) ctx.db.registerFileBuffer(ctx.virtualName, bytes);
   else ctx.platform.registerPath(ctx.db, ctx.virtualName, pathOf(ctx));
-  const readEncoding = dialect.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
+  const settings = readSettings(ctx, dialect.compression, readEncoding, delimiter, quote);
   try {
     ctx.progress({ phase: 'parse', fraction: null });
     try {
-      ctx.conn.query(createSql(ctx, dialect.compression, readEncoding, delimiter, quote, false));
+      ctx.conn.query(createTableSql(ctx, ctx.virtualName, settings, []));
     } catch (err) {
       if (!isLateTypeError(err)) throw err;
       ctx.progress({ phase: 'parse', fraction: null });
-      ctx.conn.query(createSql(ctx, dialect.compression, readEncoding, delimiter, quote, true));
+      ctx.conn.query(createTableSql(ctx, ctx.virtualName, settings, ['sample_size = -1']));
     }
   } catch (err) {
     throw csvError(ctx, err);
   } finally {
     ctx.db.dropFile(ctx.virtualName);
   }
-  return {
-    ...(delimiter === undefined ? {} : { delimiter }),
-    ...(quote === undefined ? {} : { quote }),
-    encoding: encodingName(dialect),
-    ...(fileNames === undefined ? {} : { fileNames }),
-    missingApplied: true,
-  };
+  return read;
 }
 
 function pathOf(ctx: LoadContext): string {
@@ -80,31 +100,33 @@ function cutToCharacter(head: Uint8Array, dialect: CsvDialect): Uint8Array {
   return head.subarray(0, end);
 }
 
-function createSql(
-  ctx: LoadContext,
-  compression: string,
-  encoding: string,
-  delimiter: string | undefined,
-  quote: string | undefined,
-  sampleAll: boolean,
-): string {
+/** read_csv's settings for the file's dialect and the missing-value tokens (every chunk of a streamed file shares them). */
+function readSettings(ctx: LoadContext, compression: string, encoding: string, delimiter: string | undefined, quote: string | undefined): string[] {
   const { options } = ctx;
   const missing = options.asText === true ? [] : (options.missingTokens ?? [...DEFAULT_MISSING_TOKENS]);
   const list = (values: string[]) => `[${values.map(quoteString).join(', ')}]`;
-  const settings = [
-    'auto_detect = true',
+  return [
     `encoding = ${quoteString(encoding)}`,
     `compression = ${quoteString(compression)}`,
     ...(delimiter === undefined ? [] : [`delim = ${quoteString(delimiter)}`]),
     ...(quote === undefined ? [] : [`quote = ${quoteString(quote)}`, `escape = ${quoteString(quote)}`]),
-    ...(options.header === undefined ? [] : [`header = ${options.header}`]),
     // DuckDB reads an empty cell as missing unless told otherwise; a private-use token never occurs in real text.
     `nullstr = ${list(missing.length > 0 ? missing : [NOTHING_IS_MISSING])}`,
+  ];
+}
+
+/** CREATE TABLE target AS the CSV `file` with detection (header, types), plus `extra` settings. */
+function createTableSql(ctx: LoadContext, file: string, settings: string[], extra: string[]): string {
+  const { options } = ctx;
+  const all = [
+    'auto_detect = true',
+    ...settings,
+    ...(options.header === undefined ? [] : [`header = ${options.header}`]),
     ...(options.asText === true ? ['all_varchar = true'] : []),
-    ...(sampleAll ? ['sample_size = -1'] : []),
+    ...extra,
   ];
   const limit = ctx.limit === undefined ? '' : ` LIMIT ${ctx.limit}`;
-  return `CREATE TABLE ${quoteIdent(ctx.target)} AS SELECT * FROM read_csv(${quoteString(ctx.virtualName)}, ${settings.join(', ')})${limit}`;
+  return `CREATE TABLE ${quoteIdent(ctx.target)} AS SELECT * FROM read_csv(${quoteString(file)}, ${all.join(', ')})${limit}`;
 }
 
 /** A value after the sniffer's sample that does not convert to the column type it detected. */

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/protocol/data-worker.js';
 import type { ColumnInfo, DatasetFormat } from '../../../shared/schema/project.js';
 import { tableToRows } from './cells.js';
-import { quoteIdent } from './load-context.js';
+import { quoteIdent, type StreamTuning } from './load-context.js';
 import { loadTable, tableToParquet } from './load.js';
 import { previewFile } from './preview.js';
 import type { DataPlatform } from './platform.js';
@@ -43,10 +43,11 @@ export class DataEngine {
   private readonly tables = new Map<string, OpenTable>();
   private loads = 0;
 
-  /** `db` must be instantiated and not yet opened. */
+  /** `db` must be instantiated and not yet opened. `streaming` sets when a CSV is read in chunks (tests force tiny ones). */
   constructor(
     private readonly db: DuckDBBindings,
     private readonly platform: DataPlatform,
+    private readonly streaming?: StreamTuning,
   ) {
     db.open({ query: { castDecimalToDouble: true } });
     this.conn = db.connect();
@@ -60,14 +61,14 @@ export class DataEngine {
   }
 
   /** Loads the file as `table`, replacing any table of that name. A failure leaves every table as it was. */
-  async open(args: DataRequests['open']['args'], onProgress: ProgressListener = () => undefined): Promise<TableInfo> {
+  async open(args: DataRequests['open']['args'], onProgress: ProgressListener = () => undefined, isCancelled: () => boolean = () => false): Promise<TableInfo> {
     const table = checkTable(args?.table);
     const { fileName, format, source } = checkOpen(args);
     const n = ++this.loads;
     const staging = `__orchard_load_${n}`;
-    const parts = { db: this.db, conn: this.conn, platform: this.platform };
+    const parts = { db: this.db, conn: this.conn, platform: this.platform, ...(this.streaming === undefined ? {} : { streaming: this.streaming }) };
     try {
-      const request = { fileName, format, source, ...(args.options === undefined ? {} : { options: args.options }) };
+      const request = { fileName, format, source, isCancelled, ...(args.options === undefined ? {} : { options: args.options }) };
       const loaded = await loadTable(parts, request, staging, `orchard_file_${n}.${format}`, onProgress);
       const columns = loaded.columns;
       const rows = Number(this.conn.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(staging)}`).getChildAt(0)?.get(0) ?? 0);
@@ -96,11 +97,13 @@ export class DataEngine {
   }
 
   /** An open table as Parquet bytes, typed as loaded (what a project stores beside the original file). */
-  toParquet(args: DataRequests['toParquet']['args']): Uint8Array {
+  async toParquet(args: DataRequests['toParquet']['args']): Promise<Uint8Array> {
     const table = checkTable(args?.table);
     const open = this.tables.get(table.toLowerCase());
     if (open === undefined) throw new HostError('not-found', `No table named ${table} is open.`);
-    return tableToParquet({ db: this.db, conn: this.conn, platform: this.platform }, open.table, open.columns.length === 0 ? '*' : open.selectList);
+    // Batches by row id need the table's own row ids; a table whose "rowid" column hides them goes whole.
+    const rows = open.byRowId ? open.rows : 0;
+    return tableToParquet({ db: this.db, conn: this.conn, platform: this.platform }, open.table, open.columns.length === 0 ? '*' : open.selectList, rows, this.streaming?.parquetBatchRows);
   }
 
   /** Rows `offset .. offset+limit` in file order; `limit` is capped at MAX_PAGE_ROWS. */

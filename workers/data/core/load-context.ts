@@ -19,7 +19,22 @@ export interface LoadContext {
   options: ReadOptions;
   /** Read only this many rows (a preview); undefined reads them all. */
   limit?: number;
+  /** Whether the request was cancelled; loads made of many steps (a streamed CSV) check it between them. */
+  isCancelled?: () => boolean;
+  /** When a CSV is read in chunks, and how big they are (tests force tiny chunks). */
+  streaming?: StreamTuning;
 }
+
+export interface StreamTuning {
+  /** Plain CSV files larger than this are read in chunks, with progress and cancel. */
+  aboveBytes: number;
+  /** The size of each chunk (cut back to the last whole record). */
+  chunkBytes: number;
+  /** Rows per batch when a table is written to Parquet (load.ts PARQUET_BATCH_ROWS unless set). */
+  parquetBatchRows?: number;
+}
+
+export const DEFAULT_STREAMING: StreamTuning = { aboveBytes: 256 * 1024 ** 2, chunkBytes: 32 * 1024 ** 2 };
 
 /** What a loader learnt about the file while reading it. */
 export interface LoadResult {
@@ -33,8 +48,8 @@ export interface LoadResult {
   missingApplied: boolean;
 }
 
-/** The start of the file and its size; refuses an empty file. */
-export async function readHead(ctx: LoadContext, maxBytes = SNIFF_BYTES): Promise<{ head: Uint8Array; size: number }> {
+/** The start of the file and its size; refuses an empty file, and one over `limit` bytes. */
+export async function readHead(ctx: LoadContext, maxBytes = SNIFF_BYTES, limit = MAX_LOAD_BYTES): Promise<{ head: Uint8Array; size: number }> {
   const { source } = ctx;
   const found =
     source.kind === 'bytes'
@@ -42,13 +57,20 @@ export async function readHead(ctx: LoadContext, maxBytes = SNIFF_BYTES): Promis
       : await ctx.platform.readHead(source.path, maxBytes);
   const complete = found.head.byteLength >= found.size;
   if (found.size === 0 || (complete && isBlank(found.head))) throw badFile(`${ctx.fileName} is empty.`);
-  if (found.size > MAX_LOAD_BYTES) throw tooLarge(ctx.fileName, found.size);
+  if (found.size > limit) throw tooLarge(ctx.fileName, found.size, limit);
   return found;
 }
 
-/** The refusal for a file over MAX_LOAD_BYTES: DuckDB-WASM's memory stops at 4 GB. */
-export function tooLarge(fileName: string, size: number): Error {
-  return badFile(tooLargeToLoad(fileName, size));
+/** The refusal for a file over `limit` bytes: DuckDB-WASM's memory stops at 4 GB. */
+export function tooLarge(fileName: string, size: number, limit = MAX_LOAD_BYTES, why?: string): Error {
+  return badFile(tooLargeToLoad(fileName, size, limit, why));
+}
+
+/** A byte range of the source: a view of in-memory bytes, or read from disk by the platform. */
+export async function readRange(ctx: LoadContext, offset: number, length: number): Promise<Uint8Array> {
+  const { source } = ctx;
+  if (source.kind === 'bytes') return source.bytes.subarray(offset, offset + length);
+  return ctx.platform.readRange(source.path, offset, length);
 }
 
 function isBlank(bytes: Uint8Array): boolean {

@@ -3,7 +3,7 @@ import type { DataProgress, FileSource, ReadOptions, TableInfo } from '../../../
 import { DEFAULT_MISSING_TOKENS, type ColumnInfo, type DatasetFormat } from '../../../shared/schema/project.js';
 import { loadCsv } from './csv.js';
 import { loadJson } from './json.js';
-import { quoteIdent, type LoadContext, type LoadResult } from './load-context.js';
+import { quoteIdent, type LoadContext, type LoadResult, type StreamTuning } from './load-context.js';
 import { loadParquet } from './parquet.js';
 import type { DataPlatform } from './platform.js';
 import { shapeTable } from './shape.js';
@@ -13,6 +13,8 @@ export interface LoadParts {
   db: DuckDBBindings;
   conn: DuckDBConnection;
   platform: DataPlatform;
+  /** When big CSV files are read in chunks; the default is DEFAULT_STREAMING. */
+  streaming?: StreamTuning;
 }
 
 export interface LoadRequest {
@@ -22,6 +24,8 @@ export interface LoadRequest {
   options?: ReadOptions;
   /** Read only this many rows (a preview). */
   limit?: number;
+  /** Whether the request was cancelled; a streamed CSV checks between chunks. */
+  isCancelled?: () => boolean;
 }
 
 export interface Loaded {
@@ -55,6 +59,7 @@ export async function loadTable(parts: LoadParts, request: LoadRequest, target: 
     progress: onProgress,
     options,
     ...(request.limit === undefined ? {} : { limit: request.limit }),
+    ...(request.isCancelled === undefined ? {} : { isCancelled: request.isCancelled }),
   };
   try {
     const load = await LOADERS[request.format](ctx);
@@ -83,10 +88,24 @@ export function dropQuietly(conn: DuckDBConnection, table: string): void {
   }
 }
 
-/** The table as Parquet bytes: DuckDB's Arrow IPC stream written by parquet-wasm. */
-export function tableToParquet(parts: LoadParts, table: string, selectList: string): Uint8Array {
-  const ipc = parts.conn.useUnsafe((bindings, conn) => bindings.runQuery(conn, `SELECT ${selectList} FROM ${quoteIdent(table)}`));
-  return parts.platform.arrowToParquet(ipcFileToStream(ipc));
+/** Tables with more rows than this go to Parquet a batch of this many rows at a time. */
+export const PARQUET_BATCH_ROWS = 250_000;
+
+/**
+ * The table as Parquet bytes: DuckDB's Arrow IPC stream written by parquet-wasm. A big table (more than
+ * `batchRows` rows, ordered by rowid) is written batch by batch, so neither engine holds all of it as Arrow.
+ */
+export async function tableToParquet(parts: LoadParts, table: string, selectList: string, rows = 0, batchRows = PARQUET_BATCH_ROWS): Promise<Uint8Array> {
+  const query = (sql: string) => ipcFileToStream(parts.conn.useUnsafe((bindings, conn) => bindings.runQuery(conn, sql)));
+  const from = `SELECT ${selectList} FROM ${quoteIdent(table)}`;
+  if (rows <= batchRows) return parts.platform.arrowToParquet(query(from));
+  let at = 0;
+  return parts.platform.arrowBatchesToParquet(() => {
+    if (at >= rows) return null;
+    const ipc = query(`${from} WHERE rowid >= ${at} AND rowid < ${at + batchRows} ORDER BY rowid`);
+    at += batchRows;
+    return ipc;
+  });
 }
 
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"

@@ -10,6 +10,8 @@ export interface DataPlatform {
   readonly name: string;
   /** The first `maxBytes` bytes of the file at `path`, and the file's size. */
   readHead(path: string, maxBytes: number): Promise<{ head: Uint8Array; size: number }>;
+  /** `length` bytes of the file at `path` from `offset` (fewer at its end). */
+  readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** The whole file at `path`; `onProgress` gets the fraction read so far. */
   readFile(path: string, onProgress: (fraction: number) => void): Promise<Uint8Array>;
   /** Lets DuckDB read the file at `path` as `name` without loading it into memory first. */
@@ -20,11 +22,14 @@ export interface DataPlatform {
   parquetToArrow(bytes: Uint8Array): Uint8Array;
   /** An Arrow IPC stream written as a Parquet file (zstd-compressed). */
   arrowToParquet(ipc: Uint8Array): Uint8Array;
+  /** Arrow IPC streams, one per call of `next` until it gives null, written as one Parquet file (zstd), a batch at a time. */
+  arrowBatchesToParquet(next: () => Uint8Array | null): Promise<Uint8Array>;
 }
 
 /** A platform that can only take bytes (the browser worker): reading by path is refused. */
-export const NO_PATHS: Pick<DataPlatform, 'readHead' | 'readFile' | 'registerPath'> = {
+export const NO_PATHS: Pick<DataPlatform, 'readHead' | 'readRange' | 'readFile' | 'registerPath'> = {
   readHead: () => Promise.reject(pathsNotSupported()),
+  readRange: () => Promise.reject(pathsNotSupported()),
   readFile: () => Promise.reject(pathsNotSupported()),
   registerPath: () => {
     throw pathsNotSupported();

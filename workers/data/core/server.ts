@@ -92,7 +92,7 @@ export async function dispatchDataRequest<T extends DataRequestType>(
     case 'init':
       return { version: engine.version } satisfies DataRequests['init']['result'];
     case 'open':
-      return engine.open(request.args as DataRequests['open']['args'], onProgress);
+      return engine.open(request.args as DataRequests['open']['args'], onProgress, isCancelled);
     case 'preview':
       return engine.preview(request.args as DataRequests['preview']['args'], onProgress);
     case 'toParquet':

@@ -1,4 +1,4 @@
-import { applyReportPart, emptyReport, type QualityReport, type ReportPart } from '../../../../shared/data/report.js';
+import { applyReportPart, emptyReport, type ClassShare, type QualityReport, type ReportPart } from '../../../../shared/data/report.js';
 import { HostError } from '../../../../shared/host/errors.js';
 import { reportWarnings } from '../../../../shared/data/warnings.js';
 import type { DataProgress } from '../../../../shared/protocol/data-worker.js';
@@ -69,7 +69,7 @@ export async function profileTable(
   await emit('dataset', { section: 'dataset', dataset: datasetFacts(conn, source, columns, facts, fileBytes) });
   // One row sample (large tables only) serves Spearman and the target's AUCs, so a binary target's classes come first.
   const plan = target === null ? null : targetPlan(columns, facts.columns, target);
-  const classes = plan?.classes === true ? classBalance(conn, source, plan.target) : null;
+  const classes = plan?.classes === true ? (listedClasses(report, plan.target.name) ?? classBalance(conn, source, plan.target)) : null;
   const positive = plan !== null && classes?.length === 2 ? { target: plan.target, positive: classes[1]!.value } : null;
   let sample: RowSample | undefined;
   const sampled = (): RowSample => {
@@ -83,4 +83,12 @@ export async function profileTable(
     await emit('target', { section: 'target', target: targetAnalysis(conn, source, facts.columns, plan, { classes, sample: sampled, cramersV }) });
   }
   return { ...report, warnings: reportWarnings(report) };
+}
+
+/** A class target's balance from its column's top values, when they list every value (no query needed). */
+function listedClasses(report: QualityReport, target: string): ClassShare[] | null {
+  const top = report.columns.find((c) => c?.name === target)?.topValues;
+  if (top === null || top === undefined || top.other !== 0) return null;
+  const total = top.values.reduce((sum, v) => sum + v.count, 0);
+  return top.values.map(({ value, count }) => ({ value, count, share: count / Math.max(total, 1) }));
 }

@@ -13,7 +13,7 @@ const PATTERNS = 10;
 
 export function datasetFacts(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[], facts: OverviewFacts, fileBytes: number | null): DatasetFacts {
   const { rows } = facts;
-  const distinct = columns.length === 0 ? rows : (num(queryRow(conn, `SELECT count(*) FROM (SELECT DISTINCT * FROM ${source.from})`)[0]) ?? rows);
+  const { distinct, patterns } = distinctRowsAndPatterns(conn, source, columns, facts.columns, rows);
   return {
     rows,
     columns: columns.length,
@@ -21,7 +21,42 @@ export function datasetFacts(conn: DuckDBConnection, source: ProfileSource, colu
     memoryBytes: memoryEstimate(columns, facts),
     fileBytes,
     missingCells: facts.columns.reduce((sum, c) => sum + c.missing, 0),
-    missingPatterns: missingPatterns(conn, source, facts.columns),
+    missingPatterns: patterns,
+  };
+}
+
+/**
+ * Distinct rows, and the most common missingness patterns, from one grouping of the rows: each distinct row once
+ * with its count, then those grouped by which columns it misses (a pattern is a function of the row).
+ */
+function distinctRowsAndPatterns(
+  conn: DuckDBConnection,
+  source: ProfileSource,
+  columns: ColumnInfo[],
+  overview: ColumnOverview[],
+  rows: number,
+): { distinct: number; patterns: MissingPattern[] } {
+  if (columns.length === 0) return { distinct: rows, patterns: [] };
+  const shown = overview
+    .filter((c) => c.missing > 0)
+    .sort((a, b) => b.missing - a.missing)
+    .slice(0, PATTERN_COLUMNS);
+  if (shown.length === 0) return { distinct: num(queryRow(conn, `SELECT count(*) FROM (SELECT DISTINCT * FROM ${source.from})`)[0]) ?? rows, patterns: [] };
+  // Each pattern as an integer, the first column shown the highest bit (so it orders as the string of 0s and 1s would).
+  const bits = shown.map((c, i) => `CAST(${quoteIdent(c.name)} IS NULL AS INTEGER) * ${2 ** (shown.length - 1 - i)}`).join(' + ');
+  const all = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const result = queryRows(
+    conn,
+    `SELECT p, n, sum(d) OVER () FROM (
+       SELECT ${bits} AS p, count(*) AS d, sum("__orchard_n") AS n FROM (SELECT ${all}, count(*) AS "__orchard_n" FROM ${source.from} GROUP BY ${all}) GROUP BY p)
+     ORDER BY n DESC, p LIMIT ${PATTERNS}`,
+  );
+  return {
+    distinct: num(result[0]?.[2]) ?? 0,
+    patterns: result.map(([pattern, n]) => ({
+      missing: shown.filter((_c, i) => (Math.floor((num(pattern) ?? 0) / 2 ** (shown.length - 1 - i)) & 1) === 1).map((c) => c.name),
+      rows: num(n) ?? 0,
+    })),
   };
 }
 
@@ -43,19 +78,4 @@ function typeWidth(type: string): number {
   if (/^(U?INTEGER|FLOAT|REAL|DATE)$/.test(type)) return 4;
   if (/^(U?HUGEINT|UUID|INTERVAL|VARCHAR|BLOB)$/.test(type)) return 16;
   return 8;
-}
-
-function missingPatterns(conn: DuckDBConnection, source: ProfileSource, overview: ColumnOverview[]): MissingPattern[] {
-  const shown = overview
-    .filter((c) => c.missing > 0)
-    .sort((a, b) => b.missing - a.missing)
-    .slice(0, PATTERN_COLUMNS);
-  if (shown.length === 0) return [];
-  // Each row's pattern as an integer, the first column shown the highest bit (so it orders as the string of 0s and 1s would).
-  const bits = shown.map((c, i) => `CAST(${quoteIdent(c.name)} IS NULL AS INTEGER) * ${2 ** (shown.length - 1 - i)}`).join(' + ');
-  const rows = queryRows(conn, `SELECT ${bits} AS pattern, count(*) AS n FROM ${source.from} GROUP BY pattern ORDER BY n DESC, pattern LIMIT ${PATTERNS}`);
-  return rows.map(([pattern, n]) => ({
-    missing: shown.filter((_c, i) => (Math.floor((num(pattern) ?? 0) / 2 ** (shown.length - 1 - i)) & 1) === 1).map((c) => c.name),
-    rows: num(n) ?? 0,
-  }));
 }

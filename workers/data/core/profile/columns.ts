@@ -3,7 +3,7 @@ import { ID_NAME, type ColumnOverview, type ColumnProfile, type HistogramBin, ty
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { quoteIdent } from '../load-context.js';
 import type { NumberFacts } from './overview.js';
-import { finiteFilter, isFloatType, isIntegerType, literal, num, numberExpr, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
+import { finiteFilter, isFloatType, isIntegerType, literal, num, numberExpr, numberOf, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
 
 /**
  * Column statistics, histograms and top values. Numbers are read as DOUBLE (dates as epoch milliseconds);
@@ -24,6 +24,8 @@ const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 export interface ColumnStats {
   stats: NumericStats;
   histogram: HistogramBin[];
+  /** Every value present with its count, as text, for a column with few distinct values (null otherwise). */
+  valueCounts: TopValue[] | null;
 }
 
 /** Whether a column gets statistics and a histogram: numbers, dates and integer IDs. */
@@ -78,22 +80,21 @@ export function profileColumn(
 const TOP_CHUNK = 60;
 
 /**
- * The most common values (most first, ties in text order) of each column that shows them. An integer column
- * with one bin per value has them in its histogram already; an ID (every value once) lists its first values in
+ * The most common values (most first, ties in text order) of each column that shows them. A number column with
+ * few distinct values has them from its statistics already (`valueCounts`); an ID (every value once) lists its first values in
  * text order without grouping; all other columns share one statement, a grouping set per column, grouping the
  * values as they are and writing only the groups as text.
  */
 export function topValuesOf(
   conn: DuckDBConnection,
   source: ProfileSource,
-  items: { column: ColumnInfo; overview: ColumnOverview; histogram: HistogramBin[] | null }[],
+  items: { column: ColumnInfo; overview: ColumnOverview; valueCounts: TopValue[] | null }[],
 ): (TopValues | null)[] {
   const values: (TopValue[] | null)[] = items.map(() => null);
   const grouped: number[] = [];
-  items.forEach(({ column, overview, histogram }, i) => {
+  items.forEach(({ column, overview, valueCounts }, i) => {
     if (!showsTopValues(overview)) return;
-    const fromBins = integerCounts(column, histogram);
-    if (fromBins !== null) values[i] = fromBins.sort((a, b) => b.count - a.count || textOrder(a.value, b.value)).slice(0, TOP_VALUES);
+    if (valueCounts !== null) values[i] = valueCounts.slice().sort((a, b) => b.count - a.count || textOrder(a.value, b.value)).slice(0, TOP_VALUES);
     else if (overview.unique === overview.count) {
       const sql = `SELECT ${textExpr(column)} AS v FROM ${source.from} WHERE ${quoteIdent(column.name)} IS NOT NULL ORDER BY v LIMIT ${TOP_VALUES}`;
       values[i] = queryRows(conn, sql).map(([v]) => ({ value: String(v), count: 1 }));
@@ -124,15 +125,9 @@ export function topValuesOf(
   return values.map((v, i) => (v === null ? null : { values: v, other: items[i]!.overview.count - v.reduce((sum, x) => sum + x.count, 0) }));
 }
 
-/** DuckDB's order of VARCHARs (bytes; the same as code units for the ASCII digits and signs compared here). */
+/** DuckDB's order of VARCHARs (bytes; the same as code units for the ASCII text of numbers and dates compared here). */
 function textOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** An integer column binned one bin per integer: each value (as DuckDB writes it) with its count. */
-function integerCounts(column: ColumnInfo, histogram: HistogramBin[] | null): TopValue[] | null {
-  if (histogram === null || !isIntegerType(column.type) || histogram.some((b) => b.high - b.low !== 1 || !Number.isSafeInteger(b.low + 0.5))) return null;
-  return histogram.filter((b) => b.count > 0).map((b) => ({ value: String(b.low + 0.5), count: b.count }));
 }
 
 function dateRange(conn: DuckDBConnection, source: ProfileSource, column: ColumnInfo): { min: string; max: string } | null {
@@ -180,9 +175,10 @@ interface Pending {
 }
 
 function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]): ColumnStats[] {
-  const xs = `(SELECT ${chunk.map(({ column }, k) => `${numberExpr(column)} AS x${k}`).join(', ')} FROM ${source.from})`;
-  // Few distinct values: one count per value says everything (quantiles, sums, bins, outliers) without a sort.
+  // Few distinct values: one count per value says everything (quantiles, sums, bins, outliers, top values) without
+  // a sort. Those columns are grouped by their values as they are (rK), the others read as numbers (xK).
   const counted = chunk.map((c) => c.unique <= VALUE_COUNTS);
+  const xs = `(SELECT ${chunk.map(({ column }, k) => (counted[k] ? `${quoteIdent(column.name)} AS r${k}` : `${numberExpr(column)} AS x${k}`)).join(', ')} FROM ${source.from})`;
   const parts: (Pending | null)[] = chunk.map(() => null);
   const sorted = chunk.map((_c, k) => k).filter((k) => !counted[k]);
   if (sorted.length > 0) {
@@ -209,15 +205,20 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
   const select: string[] = [];
   const sets: string[] = [];
   const keyAt: number[] = [];
+  // A counted column's values as numbers and as text, computed per group.
+  const extras: string[] = [];
+  const extraAt: number[] = [];
   chunk.forEach(({ column }, k) => {
-    const x = `x${k}`;
     keyAt.push(keys.length);
+    extraAt.push(extras.length);
     if (counted[k]) {
-      keys.push(`v${k}`);
-      select.push(`${x} AS v${k}`);
-      sets.push(`(v${k})`);
+      keys.push(`r${k}`);
+      select.push(`r${k}`);
+      sets.push(`(r${k})`);
+      extras.push(numberOf(column, `r${k}`), `CAST(r${k} AS VARCHAR)`);
       return;
     }
+    const x = `x${k}`;
     const { low, width } = parts[k]!.bins;
     const { lowFence, highFence } = parts[k]!.stats.outliers;
     const outside = `(${x} < ${literal(lowFence)} OR ${x} > ${literal(highFence)})`;
@@ -227,27 +228,35 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
   });
   const rows = queryRows(
     conn,
-    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${keys.join(', ')}, count(*) FROM (SELECT ${select.join(', ')} FROM ${xs}) GROUP BY GROUPING SETS (${sets.join(', ')})`,
+    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${[...keys, ...extras].join(', ')}, count(*) FROM (SELECT ${select.join(', ')} FROM ${xs})
+     GROUP BY GROUPING SETS (${sets.join(', ')})`,
   );
   // GROUPING(…) sets bit (m−1−j) for each key j left out of a row's set.
   const bit = (j: number): number => 2 ** (keys.length - 1 - j);
   const all = 2 ** keys.length - 1;
   const setOf = new Map(chunk.map((_c, k) => [counted[k] ? all - bit(keyAt[k]!) : all - bit(keyAt[k]!) - bit(keyAt[k]! + 1), k]));
   const values = chunk.map((): [number, number][] => []);
+  const texts = chunk.map((_c, k): TopValue[] | null => (counted[k] ? [] : null));
   const histograms = chunk.map((): [number, number][] => []);
   const outliers = chunk.map(() => 0);
   for (const row of rows) {
     const k = setOf.get(num(row[0]) ?? -1);
     if (k === undefined) continue;
-    const key = row[1 + keyAt[k]!];
-    // Missing and non-finite values have no value or bin.
-    if (typeof key !== 'number' || !Number.isFinite(key)) continue;
     const c = num(row[row.length - 1]) ?? 0;
-    if (counted[k]) values[k]!.push([key, c]);
-    else {
-      histograms[k]!.push([key, c]);
-      if (row[2 + keyAt[k]!] === true) outliers[k]! += c;
+    if (counted[k]) {
+      // Missing values have no group; NaN and ±Infinity are values to list but take no part in the statistics.
+      if (row[1 + keyAt[k]!] === null) continue;
+      const at = 1 + keys.length + extraAt[k]!;
+      texts[k]!.push({ value: String(row[at + 1]), count: c });
+      const v = row[at];
+      if (typeof v === 'number' && Number.isFinite(v)) values[k]!.push([v, c]);
+      continue;
     }
+    const bin = row[1 + keyAt[k]!];
+    // Missing and non-finite values have no bin.
+    if (typeof bin !== 'number' || !Number.isFinite(bin)) continue;
+    histograms[k]!.push([bin, c]);
+    if (row[2 + keyAt[k]!] === true) outliers[k]! += c;
   }
   return chunk.map((item, k) => {
     let part = parts[k]!;
@@ -290,7 +299,7 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
     const std = n > 1 ? Math.sqrt(part.m2 / (n - 1)) : null;
     // pandas' adjusted Fisher-Pearson: n·√(n−1)/(n−2) · m3 / m2^1.5 over centred sums.
     const skew = n > 2 && part.m2 > 0 ? ((n * Math.sqrt(n - 1)) / (n - 2)) * (part.m3 / part.m2 ** 1.5) : null;
-    return { stats: { ...part.stats, std, skew }, histogram };
+    return { stats: { ...part.stats, std, skew }, histogram, valueCounts: texts[k]! };
   });
 }
 

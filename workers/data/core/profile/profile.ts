@@ -53,7 +53,7 @@ export async function profileTable(
     withStats.map((index) => ({ column: columns[index]!, present: facts.columns[index]!.count, unique: facts.columns[index]!.unique, facts: facts.numbers.get(columns[index]!.name)! })),
   ).forEach((s, k) => stats.set(withStats[k]!, s));
   const top = (indices: number[]): Map<number, TopValues | null> => {
-    const items = indices.map((index) => ({ column: columns[index]!, overview: facts.columns[index]!, histogram: stats.get(index)?.histogram ?? null }));
+    const items = indices.map((index) => ({ column: columns[index]!, overview: facts.columns[index]!, valueCounts: stats.get(index)?.valueCounts ?? null }));
     const found = topValuesOf(conn, source, items);
     return new Map(indices.map((index, k) => [index, found[k]!]));
   };

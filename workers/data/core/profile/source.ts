@@ -143,8 +143,12 @@ export const isText = (type: string): boolean => type === 'VARCHAR';
 
 /** The column as a number for statistics and range filters: dates as epoch milliseconds. */
 export function numberExpr(column: ColumnInfo): string {
-  const name = quoteIdent(column.name);
-  return isDateType(column.type) ? `epoch_ms(CAST(${name} AS TIMESTAMP))` : `CAST(${name} AS DOUBLE)`;
+  return numberOf(column, quoteIdent(column.name));
+}
+
+/** `sql`, a value of `column`'s type, as a number (dates as epoch milliseconds). */
+export function numberOf(column: ColumnInfo, sql: string): string {
+  return isDateType(column.type) ? `epoch_ms(CAST(${sql} AS TIMESTAMP))` : `CAST(${sql} AS DOUBLE)`;
 }
 
 /** Types whose values can be NaN or ±Infinity. */

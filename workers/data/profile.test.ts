@@ -150,6 +150,10 @@ describe.each(targets)('the quality report through $name', { timeout: 60_000 }, 
       { low: 1.5, high: 2.5, count: 184 },
       { low: 2.5, high: 3.5, count: 491 },
     ]);
+    // Top values, most first: a few-valued number column from its value counts, categories from the shared statement.
+    expect(pclass.topValues).toEqual({ values: [{ value: '3', count: 491 }, { value: '1', count: 216 }, { value: '2', count: 184 }], other: 0 });
+    expect(report.columns.find((c) => c.name === 'Sex')?.topValues).toEqual({ values: [{ value: 'male', count: 577 }, { value: 'female', count: 314 }], other: 0 });
+    expect(report.columns.find((c) => c.name === 'Embarked')?.topValues?.values.map((v) => v.value)).toEqual(['S', 'C', 'Q']);
   });
 
   it('sends each section as it is finished, before the reply, and the parts add up to the report', async () => {

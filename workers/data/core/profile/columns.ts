@@ -46,13 +46,12 @@ export function showsTopValues(overview: ColumnOverview): boolean {
 }
 
 export function profileColumn(
-  conn: DuckDBConnection,
-  source: ProfileSource,
   column: ColumnInfo,
   overview: ColumnOverview,
   meanLength: number | null,
   numbers: ColumnStats | null,
   top: TopValues | null,
+  dateRange: { min: string; max: string } | null,
 ): ColumnProfile {
   const { kind, count, unique } = overview;
   const profile: ColumnProfile = {
@@ -68,7 +67,7 @@ export function profileColumn(
     profile.numeric = kind === 'date' ? null : numbers.stats;
     profile.histogram = numbers.histogram;
   }
-  if (kind === 'date') profile.dateRange = dateRange(conn, source, column);
+  if (kind === 'date') profile.dateRange = dateRange;
   const first = top?.values[0];
   profile.flags.nearConstant = !profile.flags.constant && first !== undefined && first.count >= count * 0.99;
   profile.flags.highCardinality = (kind === 'categorical' || kind === 'text' || kind === 'id-like') && unique > HIGH_CARDINALITY;
@@ -128,12 +127,6 @@ export function topValuesOf(
 /** DuckDB's order of VARCHARs (bytes; the same as code units for the ASCII text of numbers and dates compared here). */
 function textOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function dateRange(conn: DuckDBConnection, source: ProfileSource, column: ColumnInfo): { min: string; max: string } | null {
-  const name = quoteIdent(column.name);
-  const [min, max] = queryRow(conn, `SELECT CAST(min(${name}) AS VARCHAR), CAST(max(${name}) AS VARCHAR) FROM ${source.from}`);
-  return min === null || min === undefined ? null : { min: String(min), max: String(max) };
 }
 
 /** How many bins: one per integer when an integer column spans few values, else √n between 10 and 50. */

@@ -16,6 +16,8 @@ export interface NumberFacts {
   min: number | null;
   max: number | null;
   mean: number | null;
+  /** Date columns: first and last as text (null when none is present). */
+  dateRange: { min: string; max: string } | null;
 }
 
 export interface OverviewFacts {
@@ -47,7 +49,8 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       if (!isNumberColumn(c)) return base;
       const x = numberExpr(c);
       const only = finiteFilter(c, x);
-      return [...base, `count(${x})${only}`, `min(${x})${only}`, `max(${x})${only}`, `avg(${x})${only}`];
+      const range = isDateType(c.type) ? [`CAST(min(${name}) AS VARCHAR)`, `CAST(max(${name}) AS VARCHAR)`] : [];
+      return [...base, `count(${x})${only}`, `min(${x})${only}`, `max(${x})${only}`, `avg(${x})${only}`, ...range];
     });
     const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
     let i = 0;
@@ -59,7 +62,12 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
         meanLength = num(values[i++]);
         textLength.set(c.name, { mean: meanLength, total: num(values[i++]) ?? 0 });
       } else if (isNumberColumn(c)) {
-        numbers.set(c.name, { finite: num(values[i++]) ?? 0, min: num(values[i++]), max: num(values[i++]), mean: num(values[i++]) });
+        const facts: NumberFacts = { finite: num(values[i++]) ?? 0, min: num(values[i++]), max: num(values[i++]), mean: num(values[i++]), dateRange: null };
+        if (isDateType(c.type)) {
+          const [first, last] = [values[i++], values[i++]];
+          facts.dateRange = first === null || first === undefined ? null : { min: String(first), max: String(last) };
+        }
+        numbers.set(c.name, facts);
       }
       const missing = rows - count;
       out.push({

@@ -92,6 +92,8 @@ interface WasmLayout {
   lut: number;
   /** The `hist` kernel's feature descriptors (two i32 per feature). */
   desc: number;
+  /** Scratch for the fixed kernels (see wasm-hist.ts). */
+  sink: number;
   /** Histograms from here, `histBytes` apart; `slots` of them at first. */
   pool: number;
   histBytes: number;
@@ -114,12 +116,13 @@ function wasmLayout(n: number, nFeatures: number, histSize: number, maxLeaves: n
   const tmp = take(4 * n);
   const lut = take(256);
   const desc = take(8 * nFeatures);
+  const sink = take(128);
   const histBytes = Math.ceil((8 * histSize) / 64) * 64;
   // Best-first growth keeps about one histogram per open leaf.
   const slots = maxLeaves > 0 && Number.isFinite(maxLeaves) ? Math.min(maxLeaves + 2, 64) : 16;
   const pool = end;
   if (pool + 4 * slots * histBytes > 0xffff0000) return null;
-  return { bins, stride, cols, gh, idx, tmp, lut, desc, pool, histBytes, slots };
+  return { bins, stride, cols, gh, idx, tmp, lut, desc, sink, pool, histBytes, slots };
 }
 /** Nodes with fewer rows build on one thread even with a helper (handing over costs more than it saves). */
 const PARALLEL_MIN_ROWS = 4096;
@@ -207,7 +210,7 @@ export class HistTreeGrower {
       const pages = at ? Math.ceil(at.pool / WASM_PAGE) + Math.ceil((at.slots * at.histBytes) / WASM_PAGE) : 0;
       // Kernels with this layout and these features fixed in the code, else the plain ones.
       const fixed = at && this.nFeatures <= FIXED_MAX_FEATURES
-        ? { bins: at.bins, stride: at.stride, gh: at.gh, features: Array.from({ length: this.nFeatures }, (_, f) => ({ byte: f, base: this.offsets[f]! * 24 })) }
+        ? { bins: at.bins, stride: at.stride, gh: at.gh, sink: at.sink, features: Array.from({ length: this.nFeatures }, (_, f) => ({ byte: f, base: this.offsets[f]! * 24 })) }
         : null;
       const kernels = (memory: ReturnType<typeof wasmMemory>, shared: boolean): WasmHist | null =>
         memory ? ((fixed && wasmHist(memory, shared, wasmHistBytes(shared, fixed))) ?? wasmHist(memory, shared)) : null;

@@ -25,10 +25,11 @@ function setup(n: number, F: number, seed: number) {
   at.tmp = at.idx + 4 * n;
   at.lut = at.tmp + 4 * n;
   at.desc = at.lut + 256;
-  at.hist = at.desc + 8 * F + 16;
+  const sink = at.desc + 8 * F + 64;
+  at.hist = sink + 128;
   const memory = wasmMemory(Math.ceil((at.hist + 8 * histSize) / WASM_PAGE), false)!;
   const features = Array.from({ length: F }, (_, f) => ({ byte: f, base: offsets[f]! * 24 }));
-  const kern = wasmHist(memory, false, wasmHistBytes(false, { bins: at.bins, stride: F, gh: at.gh, features }))!;
+  const kern = wasmHist(memory, false, wasmHistBytes(false, { bins: at.bins, stride: F, gh: at.gh, sink, features }))!;
   const buf = memory.buffer;
   const bins = new Uint8Array(buf, at.bins, n * F);
   for (let f = 0; f < F; f++) {

@@ -58,6 +58,8 @@ export interface FixedLayout {
   gh: number;
   /** Per feature (in order): its byte in a row and where its bins start in a histogram, in bytes. */
   features: { byte: number; base: number }[];
+  /** 128 bytes of scratch (the kernels' prefetching leaves a word at sink and one at sink + 64). */
+  sink: number;
 }
 
 /** Above this many features the fixed kernels would be large code; the grower uses `hist` alone. */
@@ -234,14 +236,20 @@ function partitionFunc(): Func {
   };
 }
 
+/** How many rows ahead the fixed kernels touch a sparse node's next rows (measured: ~20% off a tree's histograms). */
+const PREFETCH = 16;
+
 /**
  * A `hist` kernel fixed to one list of features and one layout, all constants in the code: params (hist, idx, s,
  * e, direct). `features` gives each feature's byte in a row and where its bins start in a histogram (bytes).
+ * Reading rows through `idx`, it first touches the row PREFETCH places ahead (its gradients and the first and
+ * last byte of its bins), so that row's cache misses overlap this row's work; what it reads is summed into a
+ * word stored at `sink` once at the end, so the loads stay (a store would fight the other thread for the lines).
  */
-function histFixedFunc(name: string, features: { byte: number; base: number }[], bins: number, stride: number, gh: number): Func {
+function histFixedFunc(name: string, features: { byte: number; base: number }[], bins: number, stride: number, gh: number, sink: number): Func {
   const [hist, idx, s, e, direct] = [0, 1, 2, 3, 4];
-  const [i, r, rowp, a] = [5, 6, 7, 8];
-  const v = 9;
+  const [i, r, rowp, a, ahead, acc] = [5, 6, 7, 8, 9, 10];
+  const v = 11;
   const updates: number[][] = [];
   for (const { byte, base } of features) {
     updates.push(
@@ -254,19 +262,30 @@ function histFixedFunc(name: string, features: { byte: number; base: number }[],
     name,
     params: [I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, V128],
+    locals: [I32, I32, I32, I32, I32, I32, V128],
     body: [
       op.get(s), op.set(i),
       op.block, op.loop,
       op.get(i), op.get(e), op.i32GeU, op.brIf(1),
       op.get(direct), op.if, op.get(i), op.set(r), op.else,
-      op.get(idx), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(r), op.end,
+      op.get(idx), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(), op.set(r),
+      // Touch row idx[i + PREFETCH].
+      op.get(i), op.i32Const(PREFETCH), op.i32Add, op.get(e), op.i32GeU, op.i32Eqz, op.if,
+      op.get(idx), op.get(i), op.i32Const(2), op.i32Shl, op.i32Add, op.i32Load(4 * PREFETCH), op.set(ahead),
+      op.get(acc),
+      op.get(ahead), op.i32Const(4), op.i32Shl, op.i32Load(gh), op.i32Add,
+      op.get(ahead), op.i32Const(stride), op.i32Mul, op.tee(ahead), op.i32Load8u(bins), op.i32Add,
+      op.get(ahead), op.i32Load8u(bins + stride - 1), op.i32Add,
+      op.set(acc),
+      op.end,
+      op.end,
       op.get(r), op.i32Const(4), op.i32Shl, op.v128Load(gh), op.set(v),
       op.get(r), op.i32Const(stride), op.i32Mul, op.set(rowp),
       ...updates,
       op.get(i), op.i32Const(1), op.i32Add, op.set(i),
       op.br(0),
       op.end, op.end,
+      op.i32Const(0), op.get(acc), op.i32Store(sink),
     ],
   };
 }
@@ -275,12 +294,12 @@ function histFixedFunc(name: string, features: { byte: number; base: number }[],
 export function wasmHistBytes(shared: boolean, fixed?: FixedLayout | null): Uint8Array {
   const funcs = [histFunc(), partitionFunc()];
   if (fixed) {
-    const { features, bins, stride, gh } = fixed;
+    const { features, bins, stride, gh, sink } = fixed;
     const half = features.length >> 1;
     funcs.push(
-      histFixedFunc('histAll', features, bins, stride, gh),
-      histFixedFunc('histLo', features.slice(0, half), bins, stride, gh),
-      histFixedFunc('histHi', features.slice(half), bins, stride, gh),
+      histFixedFunc('histAll', features, bins, stride, gh, sink),
+      histFixedFunc('histLo', features.slice(0, half), bins, stride, gh, sink),
+      histFixedFunc('histHi', features.slice(half), bins, stride, gh, sink + 64),
     );
   }
   return encodeModule(funcs, shared);

@@ -2,7 +2,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import { boostJob } from '../../shared/ml/models/gbdt.js';
 import type { BoostArrays } from '../../shared/ml/models/parallel.js';
 import { KERNELS, wasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, DONE, FAILED, KERNEL, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { ARGS, CLAIMED, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, DONE, FAILED, KERNEL, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The histogram thread (started by hist-threads.node.ts): after saying it is ready it never returns to its event
@@ -31,6 +31,8 @@ for (;;) {
     Atomics.notify(ctrl, DONE);
     break;
   }
+  // A job the client has run itself (it found it unclaimed while waiting) is skipped.
+  if (Atomics.compareExchange(ctrl, CLAIMED, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
   ctrl[RESULT] = 0;
   try {
     if (cmd === CMD_BIND) {

@@ -13,6 +13,13 @@ export const RESULT = 9;
 /** CMD_CALL: which kernel (an index into wasm-hist.ts's KERNELS) and how many arguments. */
 export const KERNEL = 10;
 export const NARGS = 11;
+/**
+ * The last job claimed: whoever moves it from SEQ − 1 to SEQ (compareExchange) runs that job. The thread claims
+ * each job it sees; the client claims a job it is waiting for that the thread has not started (the thread was
+ * asleep or descheduled, as on a busy machine) and runs it itself, so a second thread never costs much more
+ * than none. Binds and quit are the thread's alone.
+ */
+export const CLAIMED = 12;
 /** A kernel's arguments, from here on. */
 export const ARGS = 16;
 export const MAX_ARGS = 16;

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { tsxEsmApi } from '../data/node-client.js';
 import type { BoostArrays, BoostJob, HistogramHelper } from '../../shared/ml/models/parallel.js';
-import { KERNELS, type KernelName, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
-import { ARGS, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
+import { boostJob } from '../../shared/ml/models/gbdt.js';
+import { KERNELS, wasmHist, type KernelName, type WasmHist, type WasmMemory } from '../../shared/ml/models/wasm-hist.js';
+import { ARGS, CLAIMED, CMD, CMD_BIND, CMD_BOOST, CMD_BOOST_BIND, CMD_CALL, CMD_QUIT, CONTROL_WORDS, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, RESULT, SEQ, SPINS } from './hist-thread-protocol.node.js';
 
 /**
  * The Node `HistogramHelper` (shared/ml/models/parallel.ts): one worker thread that builds half of each large
@@ -19,6 +20,8 @@ export interface NodeHistogramHelper extends HistogramHelper {
   readonly running: boolean;
   /** How many jobs (histograms and partitions) the thread has been given. */
   readonly jobs: number;
+  /** How many of those the calling thread ran itself, finding them not yet started by the histogram thread. */
+  readonly stolen: number;
 }
 
 /** Starts the histogram thread and waits until it is ready. */
@@ -54,9 +57,15 @@ class ThreadHelper implements NodeHistogramHelper {
   private bound: WasmMemory | null = null;
   private boundBytes: Uint8Array | null = null;
   private boundBoost: BoostArrays | null = null;
+  /** The bound kernels on this thread, to run a job the thread has not claimed (see CLAIMED). */
+  private local: WasmHist | null = null;
+  /** The started job, as this thread would run it (null for binds). */
+  private pending: (() => number) | null = null;
   private busy = false;
   private disposed: Promise<number> | null = null;
   jobs = 0;
+  /** How many of them this thread ran itself (the histogram thread had not started them). */
+  stolen = 0;
 
   constructor(
     private readonly worker: Worker,
@@ -75,9 +84,11 @@ class ThreadHelper implements NodeHistogramHelper {
   bind(memory: WasmMemory, bytes: Uint8Array): void {
     if (this.bound === memory && this.boundBytes === bytes) return;
     this.bound = null;
+    this.local = null;
     this.port.postMessage({ memory, bytes });
     this.command(CMD_BIND);
     this.wait();
+    this.local = wasmHist(memory, true, bytes);
     this.bound = memory;
     this.boundBytes = bytes;
   }
@@ -100,6 +111,11 @@ class ThreadHelper implements NodeHistogramHelper {
     c[ARGS + 1] = hi;
     c[ARGS + 2] = count;
     this.command(CMD_BOOST);
+    const arrays = this.boundBoost;
+    this.pending = () => {
+      boostJob(job, arrays, lo, hi, count);
+      return 0;
+    };
     this.jobs++;
   }
 
@@ -113,6 +129,9 @@ class ThreadHelper implements NodeHistogramHelper {
     c[NARGS] = args.length;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     this.command(CMD_CALL);
+    const fn = this.local?.[kernel] as ((...a: number[]) => number | undefined) | undefined;
+    const copy = Array.from(args);
+    this.pending = fn ? () => fn(...copy) ?? 0 : null;
     this.jobs++;
   }
 
@@ -120,6 +139,14 @@ class ThreadHelper implements NodeHistogramHelper {
     if (!this.busy) return 0;
     const c = this.ctrl;
     const seq = this.seq;
+    const job = this.pending;
+    this.pending = null;
+    // Not started by the thread yet: run it here rather than wait for the thread to be scheduled.
+    if (job && Atomics.compareExchange(c, CLAIMED, (seq - 1) | 0, seq) === ((seq - 1) | 0)) {
+      this.busy = false;
+      this.stolen++;
+      return job();
+    }
     let spins = 0;
     for (;;) {
       const done = Atomics.load(c, DONE);
@@ -158,6 +185,7 @@ class ThreadHelper implements NodeHistogramHelper {
     if (this.disposed !== null || !this.alive()) throw new Error('HistogramHelper: the histogram thread has stopped');
     // A job left unwaited (its caller threw) is finished first: one job at a time.
     if (this.busy) this.wait();
+    this.pending = null;
     const c = this.ctrl;
     c[CMD] = cmd;
     this.seq = (this.seq + 1) | 0;

@@ -10,7 +10,8 @@ import type { KernelName, WasmMemory } from './wasm-hist.js';
  * bit-for-bit the one a single thread grows. Without a helper everything runs on the calling thread.
  *
  * The protocol is synchronous (fits are synchronous): the grower `bind`s its memory, then for each large node
- * starts the helper on its share, does the rest itself, and `wait`s. One helper serves one grower at a time.
+ * starts the helper on its share, does the rest itself, and `wait`s (which may run the share on the calling
+ * thread when the helper has not started it: same kernel, same result). One helper serves one grower at a time.
  */
 export interface HistogramHelper {
   /**

@@ -193,22 +193,22 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
     });
   }
 
-  // Every histogram and outlier count (or value count) in one scan: a grouping set per column.
+  // Every histogram and outlier count (or value count) in one scan: a grouping set per column. A row shows its
+  // set's bin and whether it is outside the fences, or a counted column's value as a number and as text.
   const keys: string[] = [];
   const select: string[] = [];
   const sets: string[] = [];
   const keyAt: number[] = [];
-  // A counted column's values as numbers and as text, computed per group.
-  const extras: string[] = [];
-  const extraAt: number[] = [];
+  const shown: string[] = [];
+  const shownAt: number[] = [];
   chunk.forEach(({ column }, k) => {
     keyAt.push(keys.length);
-    extraAt.push(extras.length);
+    shownAt.push(1 + shown.length);
     if (counted[k]) {
       keys.push(`r${k}`);
       select.push(`r${k}`);
       sets.push(`(r${k})`);
-      extras.push(numberOf(column, `r${k}`), `CAST(r${k} AS VARCHAR)`);
+      shown.push(numberOf(column, `r${k}`), `CAST(r${k} AS VARCHAR)`);
       return;
     }
     const x = `x${k}`;
@@ -218,10 +218,11 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
     keys.push(`b${k}`, `o${k}`);
     select.push(`floor((${x} - ${literal(low)}) / ${literal(width)}) AS b${k}`, `${isFloatType(column.type) ? `isfinite(${x}) AND ${outside}` : outside} AS o${k}`);
     sets.push(`(b${k}, o${k})`);
+    shown.push(`b${k}`, `o${k}`);
   });
   const rows = queryRows(
     conn,
-    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${[...keys, ...extras].join(', ')}, count(*) FROM (SELECT ${select.join(', ')} FROM ${xs})
+    `SELECT CAST(GROUPING(${keys.join(', ')}) AS DOUBLE), ${shown.join(', ')}, count(*) FROM (SELECT ${select.join(', ')} FROM ${xs})
      GROUP BY GROUPING SETS (${sets.join(', ')})`,
   );
   // GROUPING(…) sets bit (m−1−j) for each key j left out of a row's set.
@@ -236,20 +237,20 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
     const k = setOf.get(num(row[0]) ?? -1);
     if (k === undefined) continue;
     const c = num(row[row.length - 1]) ?? 0;
+    const at = shownAt[k]!;
     if (counted[k]) {
       // Missing values have no group; NaN and ±Infinity are values to list but take no part in the statistics.
-      if (row[1 + keyAt[k]!] === null) continue;
-      const at = 1 + keys.length + extraAt[k]!;
+      if (row[at + 1] === null || row[at + 1] === undefined) continue;
       texts[k]!.push({ value: String(row[at + 1]), count: c });
       const v = row[at];
       if (typeof v === 'number' && Number.isFinite(v)) values[k]!.push([v, c]);
       continue;
     }
-    const bin = row[1 + keyAt[k]!];
+    const bin = row[at];
     // Missing and non-finite values have no bin.
     if (typeof bin !== 'number' || !Number.isFinite(bin)) continue;
     histograms[k]!.push([bin, c]);
-    if (row[2 + keyAt[k]!] === true) outliers[k]! += c;
+    if (row[at + 1] === true) outliers[k]! += c;
   }
   return chunk.map((item, k) => {
     let part = parts[k]!;

@@ -118,10 +118,12 @@ function wasmLayout(n: number, nFeatures: number, histSize: number, maxLeaves: n
   const desc = take(8 * nFeatures);
   const sink = take(128);
   const histBytes = Math.ceil((8 * histSize) / 64) * 64;
-  // Best-first growth keeps about one histogram per open leaf.
-  const slots = maxLeaves > 0 && Number.isFinite(maxLeaves) ? Math.min(maxLeaves + 2, 64) : 16;
+  // Best-first growth keeps about one histogram per open leaf; the memory must have room for them all.
+  const budget = maxLeaves > 0 && Number.isFinite(maxLeaves);
+  const slots = budget ? Math.min(maxLeaves + 2, 64) : 16;
+  const most = Math.max(4 * slots, budget ? 2 * (maxLeaves + 2) : 0);
   const pool = end;
-  if (pool + 4 * slots * histBytes > 0xffff0000) return null;
+  if (pool + most * histBytes > 0xffff0000) return null;
   return { bins, stride, cols, gh, idx, tmp, lut, desc, sink, pool, histBytes, slots };
 }
 /** Nodes with fewer rows build on one thread even with a helper (handing over costs more than it saves). */

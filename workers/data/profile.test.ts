@@ -100,6 +100,10 @@ beforeAll(() => {
   }
   lines.push(lines.at(-1)!.replace(/^\d+/, '399'));
   writeFileSync(join(dir, 'churn.csv'), lines.join('\n') + '\n');
+  // NaN and ±Infinity in a column with many values (statistics by sorting) and in one with few (by value counts).
+  const odd = ['big,small'];
+  for (let i = 0; i < 12000; i++) odd.push(`${[3, 5, 7].includes(i % 1000) ? ['nan', 'inf', '-inf'][(i % 1000 - 3) / 2] : i / 7},${i % 500 === 1 ? 'nan' : i % 500 === 2 ? 'inf' : i % 5}`);
+  writeFileSync(join(dir, 'nonfinite.csv'), odd.join('\n') + '\n');
   writeFileSync(join(dir, 'header.csv'), 'a,b,c\n');
   writeFileSync(join(dir, 'one.csv'), 'when,x,flag\n2024-01-02,1.5,true\n');
 });
@@ -214,6 +218,35 @@ describe.each(targets)('the quality report through $name', { timeout: 60_000 }, 
     await expect(request('profile', { table: 'nowhere' })).rejects.toMatchObject({ code: 'not-found' });
     const tricky = await request('rows', { table: 'titanic', filters: [{ column: 'Name', op: 'eq', value: "x' OR '1'='1" }], offset: 0, limit: 1 });
     expect(tricky.total).toBe(0);
+  });
+
+  it('leaves NaN and ±Infinity out of the statistics and counts them, whether a column has many values or few', async () => {
+    await request('open', csv('nonfinite', join(dir, 'nonfinite.csv')));
+    const report = await request('profile', { table: 'nonfinite' });
+    const finite = (f: (i: number) => number | null): number[] =>
+      Array.from({ length: 12000 }, (_v, i) => f(i)).filter((v): v is number => v !== null).sort((a, b) => a - b);
+    const expected = {
+      big: finite((i) => ([3, 5, 7].includes(i % 1000) ? null : i / 7)),
+      small: finite((i) => (i % 500 === 1 || i % 500 === 2 ? null : i % 5)),
+    };
+    for (const [name, values] of Object.entries(expected)) {
+      const c = report.columns.find((col) => col.name === name)!;
+      const n = values.length;
+      const mean = values.reduce((a, b) => a + b, 0) / n;
+      const quantile = (p: number): number => {
+        const h = (n - 1) * p;
+        return values[Math.floor(h)]! + (values[Math.ceil(h)]! - values[Math.floor(h)]!) * (h - Math.floor(h));
+      };
+      expect(c.numeric?.nonFinite, name).toBe(12000 - n);
+      expect([c.numeric?.min, c.numeric?.max], name).toEqual([values[0], values[n - 1]]);
+      expectClose(c.numeric?.mean, mean, 1e-12, `${name} mean`);
+      expectClose(c.numeric?.std, Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)), 1e-12, `${name} std`);
+      for (const p of [0.01, 0.25, 0.5, 0.99]) expectClose(c.numeric?.quantiles[`p${String(p * 100).padStart(2, '0')}` as 'p01'], quantile(p), 1e-12, `${name} p${p}`);
+      expect(c.histogram!.reduce((sum, b) => sum + b.count, 0), name).toBe(n);
+    }
+    // The few-valued column lists NaN and Infinity among its values.
+    expect(report.columns[1]?.topValues?.values.map((v) => v.value)).toEqual(['0.0', '3.0', '4.0', '1.0', '2.0', 'inf', 'nan']);
+    expect(report.correlations?.pearson?.values[0]?.[1]).toBeTypeOf('number');
   });
 
   it('describes an empty table and a one-row table without failing', async () => {

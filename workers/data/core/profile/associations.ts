@@ -12,7 +12,9 @@ import { num, numberExpr, queryRow, queryRows, textExpr, type ProfileSource } fr
 /** Pearson r for each pair, in one statement. */
 export function pearsonPairs(conn: DuckDBConnection, source: ProfileSource, pairs: [ColumnInfo, ColumnInfo][]): (number | null)[] {
   if (pairs.length === 0) return [];
-  const row = queryRow(conn, `SELECT ${pairs.map(([a, b]) => `corr(${numberExpr(a)}, ${numberExpr(b)})`).join(', ')} FROM ${source.from}`);
+  // NaN and ±Infinity take no part (and an infinite value would make DuckDB's corr fail).
+  const x = (c: ColumnInfo): string => (source.nonFinite?.has(c.name) === true ? `CASE WHEN isfinite(${numberExpr(c)}) THEN ${numberExpr(c)} END` : numberExpr(c));
+  const row = queryRow(conn, `SELECT ${pairs.map(([a, b]) => `corr(${x(a)}, ${x(b)})`).join(', ')} FROM ${source.from}`);
   return pairs.map((_p, i) => finite(num(row[i])));
 }
 

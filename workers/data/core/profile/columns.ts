@@ -3,7 +3,7 @@ import { ID_NAME, type ColumnOverview, type ColumnProfile, type HistogramBin, ty
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { quoteIdent } from '../load-context.js';
 import type { NumberFacts } from './overview.js';
-import { finiteFilter, isFloatType, isIntegerType, literal, num, numberExpr, numberOf, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
+import { isIntegerType, literal, num, numberExpr, numberOf, queryRow, queryRows, textExpr, type ProfileSource } from './source.js';
 
 /**
  * Column statistics, histograms and top values. Numbers are read as DOUBLE (dates as epoch milliseconds);
@@ -179,9 +179,9 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
       conn,
       `SELECT ${sorted
         .map((k) => {
-          const { column, facts } = chunk[k]!;
+          const { facts, present } = chunk[k]!;
           const x = `x${k}`;
-          const only = finiteFilter(column, x);
+          const only = facts.finite < present ? ` FILTER (WHERE isfinite(${x}))` : '';
           const d = `(${x} - ${literal(facts.mean!)})`;
           return `quantile_cont(${x}, [${QUANTILES.join(', ')}])${only}, count_if(${x} = 0), sum(${d} * ${d})${only}, sum(${d} * ${d} * ${d})${only}`;
         })
@@ -216,7 +216,8 @@ function chunkStats(conn: DuckDBConnection, source: ProfileSource, chunk: Item[]
     const { lowFence, highFence } = parts[k]!.stats.outliers;
     const outside = `(${x} < ${literal(lowFence)} OR ${x} > ${literal(highFence)})`;
     keys.push(`b${k}`, `o${k}`);
-    select.push(`floor((${x} - ${literal(low)}) / ${literal(width)}) AS b${k}`, `${isFloatType(column.type) ? `isfinite(${x}) AND ${outside}` : outside} AS o${k}`);
+    const anyNonFinite = chunk[k]!.facts.finite < chunk[k]!.present;
+    select.push(`floor((${x} - ${literal(low)}) / ${literal(width)}) AS b${k}`, `${anyNonFinite ? `isfinite(${x}) AND ${outside}` : outside} AS o${k}`);
     sets.push(`(b${k}, o${k})`);
     shown.push(`b${k}`, `o${k}`);
   });

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import { ID_NAME, type ColumnOverview, type ReportColumnKind } from '../../../../shared/data/report.js';
 import type { ColumnInfo } from '../../../../shared/schema/project.js';
 import { quoteIdent } from '../load-context.js';
-import { finiteFilter, isDateType, isIntegerType, isNumericType, isText, num, numberExpr, queryRow, type ProfileSource } from './source.js';
+import { isDateType, isFloatType, isIntegerType, isNumericType, isText, num, numberExpr, queryRow, type ProfileSource } from './source.js';
 
 /**
  * The cheap first pass: rows, and per column the values present, distinct values and text lengths, and for
@@ -40,6 +40,7 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
   const out: ColumnOverview[] = [];
   const textLength = new Map<string, { mean: number | null; total: number }>();
   const numbers = new Map<string, NumberFacts>();
+  const nonFinite: ColumnInfo[] = [];
   for (let start = 0; start < columns.length; start += CHUNK) {
     const chunk = columns.slice(start, start + CHUNK);
     const parts = chunk.flatMap((c) => {
@@ -48,9 +49,8 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       if (isText(c.type)) return [...base, `avg(length(${name}))`, `coalesce(sum(strlen(${name})), 0)`];
       if (!isNumberColumn(c)) return base;
       const x = numberExpr(c);
-      const only = finiteFilter(c, x);
       const range = isDateType(c.type) ? [`CAST(min(${name}) AS VARCHAR)`, `CAST(max(${name}) AS VARCHAR)`] : [];
-      return [...base, `count(${x})${only}`, `min(${x})${only}`, `max(${x})${only}`, `avg(${x})${only}`, ...range];
+      return [...base, `count(${x})`, `min(${x})`, `max(${x})`, `avg(${x})`, ...range];
     });
     const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
     let i = 0;
@@ -68,6 +68,8 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
           facts.dateRange = first === null || first === undefined ? null : { min: String(first), max: String(last) };
         }
         numbers.set(c.name, facts);
+        // NaN sorts above every number in DuckDB, so any NaN or ±Infinity leaves the range or the mean non-finite.
+        if (isFloatType(c.type) && facts.finite > 0 && ![facts.min, facts.max, facts.mean].every((v) => v !== null && Number.isFinite(v))) nonFinite.push(c);
       }
       const missing = rows - count;
       out.push({
@@ -81,7 +83,28 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       });
     }
   }
+  finiteOnly(conn, source, nonFinite, numbers);
   return { rows, columns: out, textLength, numbers };
+}
+
+/**
+ * The count, range and mean of the finite values of float columns that hold NaN or ±Infinity, which the first
+ * pass counted in. Filtering every float column there would cost as much as the rest of the pass; few have any.
+ */
+function finiteOnly(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[], numbers: Map<string, NumberFacts>): void {
+  for (let start = 0; start < columns.length; start += CHUNK) {
+    const chunk = columns.slice(start, start + CHUNK);
+    const parts = chunk.map((c) => {
+      const x = numberExpr(c);
+      const only = ` FILTER (WHERE isfinite(${x}))`;
+      return `count(${x})${only}, min(${x})${only}, max(${x})${only}, avg(${x})${only}`;
+    });
+    const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
+    chunk.forEach((c, k) => {
+      const [finite, min, max, mean] = values.slice(4 * k, 4 * k + 4).map(num);
+      Object.assign(numbers.get(c.name)!, { finite: finite ?? 0, min, max, mean });
+    });
+  }
 }
 
 /** A column's kind from its type and its values: what an analyst would call it. */

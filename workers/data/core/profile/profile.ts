@@ -29,7 +29,8 @@ export async function profileTable(
     throw invalid(`${open.table} has no column named "${String(target).slice(0, 80)}" to use as the target.`);
   }
   const fileBytes = typeof args.fileBytes === 'number' && Number.isFinite(args.fileBytes) && args.fileBytes >= 0 ? args.fileBytes : null;
-  const source = buildSource(conn, open, { missingTokens: args.missingTokens, partition: args.partition ?? null });
+  const built = buildSource(conn, open, { missingTokens: args.missingTokens, partition: args.partition ?? null });
+  let source = built;
   const columns = open.columns;
   const steps = columns.length + 3 + (target === null ? 0 : 1);
   let done = 0;
@@ -45,6 +46,8 @@ export async function profileTable(
   };
 
   const facts = overviewOf(conn, source, columns);
+  const present = new Map(facts.columns.map((c) => [c.name, c.count]));
+  source = { ...built, nonFinite: new Set([...facts.numbers].filter(([name, n]) => n.finite < present.get(name)!).map(([name]) => name)) };
   await emit('overview', { section: 'overview', table: open.table, rows: facts.rows, partition: source.partition, target, overview: facts.columns });
   // Number columns first, all from the same two scans, then the others, whose top values share one statement.
   const withStats = columns.flatMap((column, index) => (hasStatistics(column, facts.columns[index]!) && facts.numbers.has(column.name) ? [index] : []));

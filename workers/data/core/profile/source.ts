@@ -31,6 +31,8 @@ export interface ProfileSource {
   from: string;
   /** "train" for a partition, or null for the whole table. */
   partition: string | null;
+  /** Float columns known to hold NaN or ±Infinity (the report learns them in its overview). */
+  nonFinite?: ReadonlySet<string>;
 }
 
 const MAX_TOKENS = 50;
@@ -153,11 +155,6 @@ export function numberOf(column: ColumnInfo, sql: string): string {
 
 /** Types whose values can be NaN or ±Infinity. */
 export const isFloatType = (type: string): boolean => /^(FLOAT|DOUBLE|REAL)$/.test(type);
-
-/** ` FILTER (WHERE isfinite(x))` for an aggregate of a float column's `x`; nothing for types that are always finite. */
-export function finiteFilter(column: ColumnInfo, x: string): string {
-  return isFloatType(column.type) ? ` FILTER (WHERE isfinite(${x}))` : '';
-}
 
 /** The column as text, as top values show it and equality filters compare it. */
 export function textExpr(column: ColumnInfo): string {

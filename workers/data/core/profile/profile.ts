@@ -36,11 +36,9 @@ export async function profileTable(
   let done = 0;
   let report = emptyReport(open.table);
   // After each section: send it, let the worker read its messages (a cancel), and stop if it was one.
-  // Parts computed by the same statements go out together, with one pause after the last (`pause` false before it).
-  const emit = async (phase: string, part: ReportPart, pause = true): Promise<void> => {
+  const emit = async (phase: string, part: ReportPart): Promise<void> => {
     report = applyReportPart(report, part);
     onProgress({ phase, fraction: Math.min(1, ++done / steps), partial: part });
-    if (!pause) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (isCancelled()) throw new HostError('cancelled', 'The quality report was cancelled.');
   };
@@ -65,11 +63,11 @@ export async function profileTable(
   const others = [...columns.keys()].filter((index) => !stats.has(index));
   for (const batch of [withStats, others]) {
     const tops = top(batch);
-    for (const [k, index] of batch.entries()) {
+    for (const index of batch) {
       const column = columns[index]!;
       const meanLength = facts.textLength.get(column.name)?.mean ?? null;
       const profile = profileColumn(column, facts.columns[index]!, meanLength, stats.get(index) ?? null, tops.get(index) ?? null, facts.numbers.get(column.name)?.dateRange ?? null);
-      await emit('columns', { section: 'column', index, column: profile }, k === batch.length - 1);
+      await emit('columns', { section: 'column', index, column: profile });
     }
   }
   await emit('dataset', { section: 'dataset', dataset: datasetFacts(conn, source, columns, facts, fileBytes) });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ParquetFile, readParquet, Table as ParquetTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, DataProgress, TableInfo } from '../../shared/protocol/data-worker.js';
 import { lastRecordEnd } from './core/csv-stream.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const late = rows.slice(0, 30_000);
   late[25_000] = '25000,not a number,x,2021-01-01,n';
   writeFileSync(file('late.csv'), `id,amount,name,day,note\n${late.join('\n')}\n`);
-  [streamed, whole] = await Promise.all([createNodeDataEngine({ aboveBytes: 0, chunkBytes: CHUNK, parquetBatchRows: 7000 }), createNodeDataEngine()]);
+  [streamed, whole] = await Promise.all([createNodeDataEngine({ aboveBytes: 0, chunkBytes: CHUNK, parquetBatchRows: 7000, parquetWholeBytes: 0 }), createNodeDataEngine()]);
 });
 
 afterAll(() => {
@@ -127,14 +128,23 @@ describe('a CSV read in chunks', () => {
     whole.close({ table: b.table });
   });
 
-  it('writes a big table to Parquet batch by batch, in row order, with its types', async () => {
+  it('writes a big table to Parquet batch by batch and reads it back batch by batch, in row order, with its types', async () => {
     const a = await open(streamed, 'big.csv');
-    const bytes = await streamed.toParquet({ table: a.table });
-    const back = await whole.open({ table: `t${++tables}`, fileName: 'big.parquet', format: 'parquet', source: { kind: 'bytes', bytes }, options: { missingTokens: [] } });
-    expect(back.columns).toEqual(a.columns);
-    expect(allRows(whole, back)).toEqual(allRows(streamed, a));
-    streamed.close({ table: a.table });
-    whole.close({ table: back.table });
+    const written = await streamed.toParquet({ table: a.table });
+    // The same file cut into row groups of 5,000 rows, so reading it back takes several.
+    const props = new WriterPropertiesBuilder().setMaxRowGroupSize(5000).build();
+    const bytes = writeParquet(ParquetTable.fromIPCStream(readParquet(written).intoIPCStream()), props);
+    expect((await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))).metadata().numRowGroups()).toBe(8);
+    const source = { kind: 'bytes' as const, bytes };
+    const args = { fileName: 'big.parquet', format: 'parquet' as const, source, options: { missingTokens: [] } };
+    const [inBatches, once] = [await streamed.open({ table: `t${++tables}`, ...args }), await whole.open({ table: `t${++tables}`, ...args })];
+    expect(inBatches.columns).toEqual(a.columns);
+    expect(once.columns).toEqual(a.columns);
+    const rows = allRows(streamed, a);
+    expect(allRows(streamed, inBatches)).toEqual(rows);
+    expect(allRows(whole, once)).toEqual(rows);
+    for (const t of [a, inBatches]) streamed.close({ table: t.table });
+    whole.close({ table: once.table });
   });
 
   it('stops on cancel between chunks and leaves no table', async () => {

@@ -1,7 +1,7 @@
 import type { DuckDBBindings, DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
-import initParquet, { Compression, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
+import initParquet, { Compression, ParquetFile, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/esm';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 // @ts-expect-error The package's "exports" map omits its browser blocking build, so neither Vite nor TypeScript
 // will resolve it by package name; the file is imported by path and typed as `BrowserBlocking` below.
@@ -28,6 +28,15 @@ export const webPlatform: DataPlatform = {
   ...NO_PATHS,
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
+  async parquetRowGroups(bytes) {
+    // A Blob lets the reader copy in only the byte ranges of the row group it decodes.
+    const file = await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    return {
+      count: file.metadata().numRowGroups(),
+      read: async (index) => (await file.read({ rowGroups: [index] })).intoIPCStream(),
+      close: () => file.free(),
+    };
+  },
   arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
   arrowBatchesToParquet: (next) =>
     writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),

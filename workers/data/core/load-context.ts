@@ -32,6 +32,8 @@ export interface StreamTuning {
   chunkBytes: number;
   /** Rows per batch when a table is written to Parquet (load.ts PARQUET_BATCH_ROWS unless set). */
   parquetBatchRows?: number;
+  /** Parquet files over this many bytes are decoded a row group at a time (parquet.ts's 64 MB unless set). */
+  parquetWholeBytes?: number;
 }
 
 export const DEFAULT_STREAMING: StreamTuning = { aboveBytes: 256 * 1024 ** 2, chunkBytes: 32 * 1024 ** 2 };

@@ -22,11 +22,27 @@ export async function loadParquet(ctx: LoadContext): Promise<LoadResult> {
   ctx.progress({ phase: 'parse', fraction: null });
   const fields = readFields(parquetStep(fileName, () => ctx.platform.parquetSchema(bytes)));
   if (fields !== null) refuseUnsupported(fileName, fields.filter((f) => isNested(f.type)).map((f) => f.name), halfFloats(fields));
-  const ipc = parquetStep(fileName, () => ctx.platform.parquetToArrow(bytes));
-  try {
-    ctx.conn.insertArrowFromIPCStream(ipc, { name: ctx.target, create: true });
-  } catch (err) {
-    throw badFile(`${fileName} could not be loaded: ${duckdbReason(err, ctx.virtualName, fileName)}`);
+  const insert = (ipc: Uint8Array, create: boolean): void => {
+    try {
+      ctx.conn.insertArrowFromIPCStream(ipc, { name: ctx.target, create });
+    } catch (err) {
+      throw badFile(`${fileName} could not be loaded: ${duckdbReason(err, ctx.virtualName, fileName)}`);
+    }
+  };
+  if (bytes.byteLength <= (ctx.streaming?.parquetWholeBytes ?? WHOLE_PARQUET_BYTES)) {
+    insert(parquetStep(fileName, () => ctx.platform.parquetToArrow(bytes)), true);
+  } else {
+    // Decoded whole, a big file's Arrow copy and its IPC stream would not fit parquet-wasm's 4 GB together.
+    const groups = await parquetStepAsync(fileName, () => ctx.platform.parquetRowGroups(bytes));
+    try {
+      if (groups.count === 0) insert(parquetStep(fileName, () => ctx.platform.parquetToArrow(bytes)), true);
+      for (let i = 0; i < groups.count; i++) {
+        insert(await parquetStepAsync(fileName, () => groups.read(i)), i === 0);
+        ctx.progress({ phase: 'parse', fraction: (i + 1) / groups.count });
+      }
+    } finally {
+      groups.close();
+    }
   }
   // Arrow JS cannot read every schema (large lists, views); DuckDB's own column types are the final word.
   const described = ctx.conn.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(ctx.target)})`).toArray();
@@ -35,12 +51,23 @@ export async function loadParquet(ctx: LoadContext): Promise<LoadResult> {
   return { missingApplied: false };
 }
 
+/** Parquet files larger than this are decoded a row group at a time. */
+const WHOLE_PARQUET_BYTES = 64 * 1024 ** 2;
+
 /** DuckDB type names of lists (`INTEGER[]`, `INTEGER[3]`), structs, maps and unions. */
 const NESTED_SQL = /(\[\d*\]$)|^(STRUCT|MAP|UNION)\(/;
 
 function parquetStep<T>(fileName: string, step: () => T): T {
   try {
     return step();
+  } catch (err) {
+    throw badFile(`${fileName} is not a valid Parquet file: ${parquetReason(err)}`);
+  }
+}
+
+async function parquetStepAsync<T>(fileName: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
   } catch (err) {
     throw badFile(`${fileName} is not a valid Parquet file: ${parquetReason(err)}`);
   }

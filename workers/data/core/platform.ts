@@ -20,6 +20,8 @@ export interface DataPlatform {
   parquetSchema(bytes: Uint8Array): Uint8Array;
   /** The whole Parquet file decoded to an Arrow IPC stream; throws with the reader's reason. */
   parquetToArrow(bytes: Uint8Array): Uint8Array;
+  /** The Parquet file's row groups, each decoded on its own to an Arrow IPC stream; `close` frees the reader. */
+  parquetRowGroups(bytes: Uint8Array): Promise<{ count: number; read(index: number): Promise<Uint8Array>; close(): void }>;
   /** An Arrow IPC stream written as a Parquet file (zstd-compressed). */
   arrowToParquet(ipc: Uint8Array): Uint8Array;
   /** Arrow IPC streams, one per call of `next` until it gives null, written as one Parquet file (zstd), a batch at a time. */

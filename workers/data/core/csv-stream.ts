@@ -147,7 +147,8 @@ export async function loadCsvStreamed(ctx: LoadContext, size: number, dialect: S
     try {
       if (columns === null) {
         // The analyst's text kinds are read as text from the start; everything else as detected over this chunk.
-        const asText = textColumns(ctx.options.types).filter((c) => firstLine === undefined || firstLine.includes(c));
+        // Only names in the header: without one the columns are named later (column_N), after this read.
+        const asText = firstLine === undefined ? [] : textColumns(ctx.options.types).filter((c) => firstLine.includes(c));
         const types = asText.length === 0 ? [] : [`types = {${asText.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}}`];
         conn.query(dialect.createSql(name, ['sample_size = -1', ...types]));
         ({ columns, formats } = describeForChunks(conn, ctx.target, name, dialect, types));

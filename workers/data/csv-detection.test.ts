@@ -42,6 +42,11 @@ beforeAll(async () => {
   const words = new Table({ word: vectorFromArray(['NA', '?', null, 'ok'], new Utf8()) });
   put('words.parquet', Buffer.from(writeParquet(ParquetTable.fromIPCStream(tableToIPC(words, 'stream')))));
   put('tokens.csv', 'a,b,c\n1,NA,x\n?,null,\n3, ,N/A\n');
+  // Past DuckDB's sniffer sample (20,480 rows): a fraction in a column of whole numbers, 19-digit ids, a late text value.
+  const big = (i: number) => String(1234567890123456789n + BigInt(i));
+  const past = (row: (i: number) => string, late: string) => [...Array.from({ length: 30_000 }, (_, i) => row(i)), late, ...Array.from({ length: 10 }, (_, i) => row(i))].join('\n');
+  put('late-decimal.csv', `n,id,count\n${past((i) => `${i},${big(i)},${i % 7}`, '4.5,9223372036854775807,3')}\n`);
+  put('late-mixed.csv', `n,code\n${past((i) => `${i},${i}`, '-0.25,12abc')}\n`);
 });
 afterAll(() => {
   engine.dispose();
@@ -129,6 +134,27 @@ describe('missing values and column kinds', () => {
       message: 'Column "city" of comma.csv cannot be read as number: row 1 has "München". Choose another type, or add "München" to the missing values.',
     });
     await expect(open('comma.csv', 'csv', { types: { nowhere: 'text' } })).rejects.toThrow('comma.csv has no column named "nowhere".');
+  });
+});
+
+describe('integer columns past the sniffer sample', () => {
+  const cellsAt = (table: string, row: number) => engine.page({ table, offset: row, limit: 1 }).rows[0];
+
+  it('widens a column of whole numbers to DOUBLE for a late fraction, and keeps whole numbers and 19-digit ids exact', async () => {
+    const { info, rows } = await open('late-decimal.csv');
+    expect(info.rows).toBe(30_011);
+    expect(info.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['n:DOUBLE', 'id:BIGINT', 'count:BIGINT']);
+    expect(rows[1]).toEqual([1, '1234567890123456790', 1]);
+    expect(cellsAt(info.table, 29_999)).toEqual([29_999, '1234567890123486788', 29_999 % 7]);
+    expect(cellsAt(info.table, 30_000)).toEqual([4.5, '9223372036854775807', 3]);
+  });
+
+  it('keeps a column of whole numbers BIGINT, and a late text value still makes its column text', async () => {
+    const { info } = await open('late-mixed.csv');
+    expect(info.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['n:DOUBLE', 'code:VARCHAR']);
+    expect(cellsAt(info.table, 30_000)).toEqual([-0.25, '12abc']);
+    const whole = await open('late-decimal.csv', 'csv', { types: { n: 'ignore' } });
+    expect(whole.info.columns.map((c) => c.type)).toEqual(['BIGINT', 'BIGINT']);
   });
 });
 

@@ -39,6 +39,16 @@ beforeAll(async () => {
   const late = rows.slice(0, 30_000);
   late[25_000] = '25000,not a number,x,2021-01-01,n';
   writeFileSync(file('late.csv'), `id,amount,name,day,note\n${late.join('\n')}\n`);
+  // Integer columns past the first chunk: a fraction, ids that grow past 2^53 to 19 digits, a value that is no number.
+  const counted = Array.from({ length: 30_000 }, (_, i) => {
+    const id = i < 20_000 ? String(i) : String(1234567890123456789n + BigInt(i));
+    const n = i === 25_000 ? '4.5' : i === 26_000 ? '-1e-3' : String(i % 1000);
+    return `${id},${n},${i % 3},${row(i)}`;
+  });
+  writeFileSync(file('late-fraction.csv'), `key,n,small,id,amount,name,day,note\n${counted.join('\n')}\n`);
+  const text = rows.slice(0, 30_000);
+  text[25_000] = text[25_000]!.replace(/^\d+/, '12abc');
+  writeFileSync(file('late-text.csv'), `id,amount,name,day,note\n${text.join('\n')}\n`);
   [streamed, whole] = await Promise.all([createNodeDataEngine({ aboveBytes: 0, chunkBytes: CHUNK, parquetBatchRows: 7000, parquetWholeBytes: 0 }), createNodeDataEngine()]);
 });
 
@@ -167,6 +177,28 @@ describe('a CSV read in chunks', () => {
         'Choose the kind "text" for "amount" when importing, or add "not a number" to the missing values.',
     });
     expect(tableCount(streamed)).toBe(before);
+  });
+
+  it('widens an integer column to DOUBLE for a late fraction and keeps late 19-digit ids exact, as the one-shot load reads them', async () => {
+    const a = await open(streamed, 'late-fraction.csv');
+    const b = await open(whole, 'late-fraction.csv');
+    expect(a.columns.map((c) => `${c.name}:${c.type}`).slice(0, 3)).toEqual(['key:BIGINT', 'n:DOUBLE', 'small:BIGINT']);
+    expect(a.columns).toEqual(b.columns);
+    const rows = allRows(streamed, a);
+    expect(rows).toEqual(allRows(whole, b));
+    expect([rows[25_000]?.slice(0, 3), rows[26_000]?.slice(0, 3)]).toEqual([[String(1234567890123456789n + 25_000n), 4.5, 1], [String(1234567890123456789n + 26_000n), -0.001, 2]]);
+    expect(rows[19_999]?.slice(0, 2)).toEqual([19_999, 999]);
+    streamed.close({ table: a.table });
+    whole.close({ table: b.table });
+  });
+
+  it('names the line and the table type of a late value that is no number in an integer column', async () => {
+    const text = readFileSync(file('late-text.csv'), 'utf8');
+    const line = text.slice(0, text.indexOf('12abc')).split('\n').length;
+    await expect(open(streamed, 'late-text.csv')).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringContaining(`Column "id" of late-text.csv has "12abc" on line ${line}, which does not fit the type BIGINT read from the start of the file.`) as string,
+    });
   });
 
   it('reads a column as text from the start when the analyst chose a text kind', async () => {

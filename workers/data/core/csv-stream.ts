@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import { HostError } from '../../../shared/host/errors.js';
 import type { ColumnKind } from '../../../shared/schema/project.js';
+import { checkedSelect, isIntegerType, lateValue, readType, type IntegerColumn } from './csv-integers.js';
 import { duckdbMessage, duckdbReason, quoteIdent, quoteString, readRange, type LoadContext, type StreamTuning } from './load-context.js';
 import { badFile } from './sniff.js';
 
@@ -123,7 +124,8 @@ export async function loadCsvStreamed(ctx: LoadContext, size: number, dialect: S
   let offset = 0;
   let linesBefore = 0;
   let rows = 0;
-  let columns: string | null = null;
+  let columns: { name: string; type: string }[] | null = null;
+  let integers: IntegerColumn[] = [];
   let formats: string[] = [];
   let part = 0;
   ctx.progress({ phase: 'parse', fraction: 0 });
@@ -152,14 +154,15 @@ export async function loadCsvStreamed(ctx: LoadContext, size: number, dialect: S
         const types = asText.length === 0 ? [] : [`types = {${asText.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}}`];
         conn.query(dialect.createSql(name, ['sample_size = -1', ...types]));
         ({ columns, formats } = describeForChunks(conn, ctx.target, name, dialect, types));
+        integers = columns.filter((c) => isIntegerType(c.type)).map((c) => ({ ...c, read: 'double' }));
         rows = countRows(conn, target);
       } else {
-        const settings = ['header = false', 'auto_detect = false', `columns = ${columns}`, ...formats, ...dialect.settings];
-        const inserted = conn.query(`INSERT INTO ${target} SELECT * FROM read_csv(${quoteString(name)}, ${settings.join(', ')})`);
-        rows += Number(inserted.getChildAt(0)?.get(0) ?? 0);
+        rows += insertChunk(ctx, name, columns, integers, formats, dialect.settings);
       }
     } catch (err) {
-      throw chunkError(ctx, err, { name, chunk, linesBefore, rows, done: offset / size, first: part === 1, d, q, newline });
+      // A type named in a conversion error is the table's, not the DOUBLE or text an integer column is read as.
+      const shown = (column: string, type: string) => integers.find((c) => c.name === column && c.read !== 'widened')?.type ?? type;
+      throw chunkError(ctx, err, { name, chunk, linesBefore, rows, done: offset / size, first: part === 1, d, q, newline, shown });
     } finally {
       db.dropFile(name);
     }
@@ -169,15 +172,53 @@ export async function loadCsvStreamed(ctx: LoadContext, size: number, dialect: S
   }
 }
 
-/** The first chunk's columns as read_csv's `columns` struct, and the date formats DuckDB detected for it. */
-function describeForChunks(conn: DuckDBConnection, table: string, file: string, dialect: StreamDialect, types: string[]): { columns: string; formats: string[] } {
+/**
+ * Appends a later chunk, read with the first chunk's types; integer columns are read as DOUBLE (or text) and
+ * checked back (csv-integers.ts). A whole number too big for a DOUBLE switches its column to text; a value that
+ * is not whole widens its column to DOUBLE (`ALTER … TYPE`, the rows so far converted exactly), and the chunk is
+ * read again, so no value is ever rounded. Returns the rows added.
+ */
+function insertChunk(
+  ctx: LoadContext,
+  name: string,
+  columns: { name: string; type: string }[],
+  integers: IntegerColumn[],
+  formats: string[],
+  shared: string[],
+): number {
+  const target = quoteIdent(ctx.target);
+  for (;;) {
+    const types = columns.map((c) => {
+      const integer = integers.find((i) => i.name === c.name);
+      return `${quoteString(c.name)}: ${quoteString(integer === undefined ? c.type : readType(integer))}`;
+    });
+    const settings = ['header = false', 'auto_detect = false', `columns = {${types.join(', ')}}`, ...formats, ...shared];
+    try {
+      const inserted = ctx.conn.query(`INSERT INTO ${target} SELECT ${checkedSelect(integers)} FROM read_csv(${quoteString(name)}, ${settings.join(', ')})`);
+      return Number(inserted.getChildAt(0)?.get(0) ?? 0);
+    } catch (err) {
+      const late = lateValue(err);
+      const column = late === null ? undefined : integers.find((c) => c.name === late.column && c.read !== 'widened');
+      if (late === null || column === undefined) throw err;
+      if (late.reason === 'wide' && column.read === 'double') {
+        column.read = 'text';
+      } else {
+        ctx.conn.query(`ALTER TABLE ${target} ALTER ${quoteIdent(column.name)} TYPE DOUBLE`);
+        column.read = 'widened';
+      }
+    }
+  }
+}
+
+/** The first chunk's columns and types, and the date formats DuckDB detected for it. */
+function describeForChunks(conn: DuckDBConnection, table: string, file: string, dialect: StreamDialect, types: string[]): { columns: { name: string; type: string }[]; formats: string[] } {
   const described = conn.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(table)})`);
-  const entries: string[] = [];
+  const columns: { name: string; type: string }[] = [];
   let dated = false;
   for (let i = 0; i < described.numRows; i++) {
     const type = String(described.getChildAt(1)?.get(i));
     if (/^(DATE|TIME)/.test(type)) dated = true;
-    entries.push(`${quoteString(String(described.getChildAt(0)?.get(i)))}: ${quoteString(type)}`);
+    columns.push({ name: String(described.getChildAt(0)?.get(i)), type });
   }
   const formats: string[] = [];
   if (dated) {
@@ -188,7 +229,7 @@ function describeForChunks(conn: DuckDBConnection, table: string, file: string, 
     if (typeof date === 'string' && date !== '') formats.push(`dateformat = ${quoteString(date)}`);
     if (typeof timestamp === 'string' && timestamp !== '') formats.push(`timestampformat = ${quoteString(timestamp)}`);
   }
-  return { columns: `{${entries.join(', ')}}`, formats };
+  return { columns, formats };
 }
 
 function countRows(conn: DuckDBConnection, table: string): number {
@@ -208,6 +249,8 @@ interface ChunkAt {
   d: number;
   q: number;
   newline: number;
+  /** The table's type for a column, in place of the type read_csv was told to read it as. */
+  shown: (column: string, type: string) => string;
 }
 
 /** A chunk's failure said for the analyst: memory, a value that does not fit its column (with its line), or DuckDB's reason. */
@@ -225,8 +268,9 @@ function chunkError(ctx: LoadContext, err: unknown, at: ChunkAt): Error {
   const line = record === undefined ? undefined : at.linesBefore + lineOfRecord(at.chunk, Number(record), at.d, at.q, at.newline);
   const conversion = /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '([^']+)'/.exec(text);
   if (line !== undefined && conversion !== null) {
-    const [, column, value, type] = conversion;
+    const [, column, value, readAs] = conversion;
     const shown = value!.slice(0, 60);
+    const type = at.shown(column!.replaceAll('""', '"'), readAs!);
     return badFile(
       `Column "${column}" of ${ctx.fileName} has "${shown}" on line ${line}, which does not fit the type ${type} read from the start of the file. ` +
         `Choose the kind "text" for "${column}" when importing, or add "${shown}" to the missing values.`,

@@ -1,6 +1,7 @@
 import { MAX_CSV_BYTES, MAX_LOAD_BYTES } from '../../../shared/protocol/data-worker.js';
 import { DEFAULT_MISSING_TOKENS } from '../../../shared/schema/project.js';
 import { raggedRow, scanCsv } from './csv-scan.js';
+import { checkedSelect, isIntegerType, lateValue, typesSetting, type IntegerColumn } from './csv-integers.js';
 import { canStream, loadCsvStreamed } from './csv-stream.js';
 import { DEFAULT_STREAMING, duckdbReason, quoteIdent, quoteString, readHead, tooLarge, type LoadContext, type LoadResult } from './load-context.js';
 import { badFile, decodeText, encodingName, SNIFF_BYTES, sniffCsv, type CsvDialect } from './sniff.js';
@@ -10,6 +11,9 @@ const NOTHING_IS_MISSING = '\uE000orchard:none\uE000';
 
 /** How much of a CSV is scanned in TypeScript for its delimiter, ragged rows and unclosed quotes. */
 const SCAN_BYTES = 4 * 1024 * 1024;
+
+/** Fewer rows than this all fall in DuckDB's sniffer sample (20,480 rows), so no integer column can round a later value. */
+const SNIFFED_WHOLE = 20_000;
 
 /**
  * Loads a CSV file. Orchard scans the start of the file itself (encoding, delimiter, ragged rows, unclosed
@@ -28,12 +32,14 @@ export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
   let delimiter = options.delimiter;
   let quote = options.quote;
   let fileNames: string[] | undefined;
+  let records = Infinity;
   if (dialect.compression === 'none') {
     const text = decodeText(complete ? head : cutToCharacter(head, dialect), dialect);
     const scan = scanCsv(ctx.fileName, text, complete, { delimiter, quote });
     delimiter = scan.delimiter;
     quote = scan.quote;
     fileNames = scan.records[0]?.fields;
+    if (complete) records = scan.records.length;
   }
   const readEncoding = dialect.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
   const plain = dialect.compression === 'none' && (dialect.encoding === 'utf-8' || dialect.encoding === 'latin-1');
@@ -70,10 +76,14 @@ export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
   const settings = readSettings(ctx, dialect.compression, readEncoding, delimiter, quote);
   try {
     ctx.progress({ phase: 'parse', fraction: null });
+    const rows = Math.min(records, ctx.limit ?? Infinity);
+    const integers = rows < SNIFFED_WHOLE || options.asText === true ? [] : sniffedIntegers(ctx, settings);
     try {
-      ctx.conn.query(createTableSql(ctx, ctx.virtualName, settings, []));
+      createChecked(ctx, settings, integers);
     } catch (err) {
-      if (!isLateTypeError(err)) throw err;
+      if (!isLateTypeError(err) && lateValue(err) === null) throw err;
+      // A value past the sniffer's sample that does not fit (or is not whole, in an integer column): every row
+      // sampled, so DuckDB types the column for all of it (DOUBLE for a fraction, VARCHAR for text).
       ctx.progress({ phase: 'parse', fraction: null });
       ctx.conn.query(createTableSql(ctx, ctx.virtualName, settings, ['sample_size = -1']));
     }
@@ -83,6 +93,36 @@ export async function loadCsv(ctx: LoadContext): Promise<LoadResult> {
     ctx.db.dropFile(ctx.virtualName);
   }
   return read;
+}
+
+/** The columns DuckDB's sniffer types as integers: the same detection the load runs, without reading the rest. */
+function sniffedIntegers(ctx: LoadContext, settings: string[]): IntegerColumn[] {
+  const described = ctx.conn.query(`DESCRIBE ${readSql(ctx, ctx.virtualName, settings, [], '*')}`);
+  const columns: IntegerColumn[] = [];
+  for (let i = 0; i < described.numRows; i++) {
+    const type = String(described.getChildAt(1)?.get(i));
+    if (isIntegerType(type)) columns.push({ name: String(described.getChildAt(0)?.get(i)), type, read: 'double' });
+  }
+  return columns;
+}
+
+/**
+ * CREATE TABLE with the integer columns read as DOUBLE and checked back to their type (csv-integers.ts). A
+ * column whose whole numbers are too big for a DOUBLE is read again as checked text; a value that is not whole
+ * is thrown (the caller reads the file again with every row sampled).
+ */
+function createChecked(ctx: LoadContext, settings: string[], integers: IntegerColumn[]): void {
+  for (;;) {
+    try {
+      ctx.conn.query(createTableSql(ctx, ctx.virtualName, settings, typesSetting(integers), checkedSelect(integers)));
+      return;
+    } catch (err) {
+      const late = lateValue(err);
+      const column = late?.reason === 'wide' ? integers.find((c) => c.name === late.column && c.read === 'double') : undefined;
+      if (column === undefined) throw err;
+      column.read = 'text';
+    }
+  }
 }
 
 function pathOf(ctx: LoadContext): string {
@@ -116,7 +156,12 @@ function readSettings(ctx: LoadContext, compression: string, encoding: string, d
 }
 
 /** CREATE TABLE target AS the CSV `file` with detection (header, types), plus `extra` settings. */
-function createTableSql(ctx: LoadContext, file: string, settings: string[], extra: string[]): string {
+function createTableSql(ctx: LoadContext, file: string, settings: string[], extra: string[], select = '*'): string {
+  return `CREATE TABLE ${quoteIdent(ctx.target)} AS ${readSql(ctx, file, settings, extra, select)}`;
+}
+
+/** SELECT `select` FROM the CSV `file` with detection (header, types), plus `extra` settings. */
+function readSql(ctx: LoadContext, file: string, settings: string[], extra: string[], select: string): string {
   const { options } = ctx;
   const all = [
     'auto_detect = true',
@@ -126,7 +171,7 @@ function createTableSql(ctx: LoadContext, file: string, settings: string[], extr
     ...extra,
   ];
   const limit = ctx.limit === undefined ? '' : ` LIMIT ${ctx.limit}`;
-  return `CREATE TABLE ${quoteIdent(ctx.target)} AS SELECT * FROM read_csv(${quoteString(file)}, ${all.join(', ')})${limit}`;
+  return `SELECT ${select} FROM read_csv(${quoteString(file)}, ${all.join(', ')})${limit}`;
 }
 
 /** A value after the sniffer's sample that does not convert to the column type it detected. */

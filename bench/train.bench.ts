@@ -24,8 +24,9 @@ ${qualityMarkdown(quality)}
 A seeded synthetic binary problem (20 features, noise, 5% missing values; shared/ml/models/synthetic.ts), written
 as raw float64 for the references (\`scripts/bench/gbdt_reference.py\`). ${p.nTrees} trees, ${p.maxLeaves} leaves,
 learning rate ${p.learningRate}, L2 ${p.l2}, at least ${p.minSamplesLeaf} rows per leaf, on every side. Orchard trains in
-TypeScript on two threads (the second builds half of each large node's histograms; the trees are bit-for-bit those
-of one thread); XGBoost \`hist\` (lossguide) and scikit-learn's HistGradientBoostingClassifier use 2 threads.
+TypeScript with WebAssembly histogram kernels (shared/ml/models/wasm-hist.ts) on two threads (the second builds half
+of each large node's histograms and half of each round's gradients and score updates; the trees are bit-for-bit
+those of one thread); XGBoost \`hist\` (lossguide) and scikit-learn's HistGradientBoostingClassifier use 2 threads.
 Best of 2 runs. Target: no slower than 2× XGBoost.
 
 ${gbdtTable(speed)}

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type * as DuckDBBlocking from '@duckdb/duckdb-wasm/blocking';
 import { Compression, ParquetFile, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataEngine } from './core/engine.js';
-import { writeParquetBatches } from './core/parquet-batches.js';
+import { readParquetRowGroups, writeParquetBatches } from './core/parquet-batches.js';
 import type { StreamTuning } from './core/load-context.js';
 import type { DataPlatform } from './core/platform.js';
 
@@ -74,15 +74,7 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
 
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
-  async parquetRowGroups(bytes) {
-    // A Blob lets the reader copy in only the byte ranges of the row group it decodes.
-    const file = await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-    return {
-      count: file.metadata().numRowGroups(),
-      read: async (index) => (await file.read({ rowGroups: [index] })).intoIPCStream(),
-      close: () => file.free(),
-    };
-  },
+  parquetRowGroups: (bytes) => readParquetRowGroups(ParquetFile, bytes),
   arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
   arrowBatchesToParquet: (next) =>
     writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),

@@ -7,7 +7,7 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 // will resolve it by package name; the file is imported by path and typed as `BrowserBlocking` below.
 import * as blocking from '../../node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs';
 import { DataEngine } from './core/engine.js';
-import { writeParquetBatches } from './core/parquet-batches.js';
+import { readParquetRowGroups, writeParquetBatches } from './core/parquet-batches.js';
 import { NO_PATHS, type DataPlatform } from './core/platform.js';
 
 /**
@@ -28,15 +28,7 @@ export const webPlatform: DataPlatform = {
   ...NO_PATHS,
   parquetSchema: (bytes) => readSchema(bytes).intoIPCStream(),
   parquetToArrow: (bytes) => readParquet(bytes).intoIPCStream(),
-  async parquetRowGroups(bytes) {
-    // A Blob lets the reader copy in only the byte ranges of the row group it decodes.
-    const file = await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-    return {
-      count: file.metadata().numRowGroups(),
-      read: async (index) => (await file.read({ rowGroups: [index] })).intoIPCStream(),
-      close: () => file.free(),
-    };
-  },
+  parquetRowGroups: (bytes) => readParquetRowGroups(ParquetFile, bytes),
   arrowToParquet: (ipc) => writeParquet(ParquetTable.fromIPCStream(ipc), new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
   arrowBatchesToParquet: (next) =>
     writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),

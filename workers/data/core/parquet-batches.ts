@@ -41,3 +41,22 @@ export async function writeParquetBatches<Batch, Props>(wasm: ParquetWasm<Batch,
   }
   return out;
 }
+
+interface ParquetFileClass {
+  fromFile(file: Blob): Promise<{
+    metadata(): { numRowGroups(): number };
+    read(options: { rowGroups: number[] }): Promise<{ intoIPCStream(): Uint8Array }>;
+    free(): void;
+  }>;
+}
+
+/** Reads a Parquet file one row group at a time (DataPlatform.parquetRowGroups) with the platform's parquet-wasm. */
+export async function readParquetRowGroups(ParquetFile: ParquetFileClass, bytes: Uint8Array): Promise<{ count: number; read(index: number): Promise<Uint8Array>; close(): void }> {
+  // A Blob lets the reader copy in only the byte ranges of the row group it decodes.
+  const file = await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  return {
+    count: file.metadata().numRowGroups(),
+    read: async (index) => (await file.read({ rowGroups: [index] })).intoIPCStream(),
+    close: () => file.free(),
+  };
+}

@@ -3,8 +3,8 @@ import { mulberry32 } from '../../data/random.js';
 import type { FeatureMatrix, FitContext, FittedModel, ModelState, Task } from '../types.js';
 import { checkCancelled } from '../types.js';
 import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
-import type { FlatTree, FlatTreeJSON, GrowInput } from './hist-tree.js';
-import { HistTreeGrower, addGains, flatten, normalise, treeFromJSON, treeToJSON } from './hist-tree.js';
+import { addGains, flatten, normalise, treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './flat-tree.js';
+import { HistTreeGrower, type GrowInput } from './hist-tree.js';
 import type { Target } from '../types.js';
 import { checkTreeInputs, predictTrees, treeInput, treeLeafValue, treeOutDim, treeStatMode } from './tree.js';
 

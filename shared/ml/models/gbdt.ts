@@ -3,8 +3,8 @@ import { mulberry32 } from '../../data/random.js';
 import type { FeatureMatrix, FitContext, FittedModel, ModelState, Predictions, Target, Task } from '../types.js';
 import { checkCancelled, classCount } from '../types.js';
 import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
-import type { FlatTree, FlatTreeJSON, GrownTree } from './hist-tree.js';
-import { HistTreeGrower, addGains, addTreePredictions, flatten, leafOfBinned, normalise, treeFromJSON, treeToJSON } from './hist-tree.js';
+import { addGains, addTreePredictions, flatten, leafOfBinned, normalise, treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './flat-tree.js';
+import { HistTreeGrower, type GrownTree } from './hist-tree.js';
 import type { BoostArrays, BoostJob, HistogramHelper } from './parallel.js';
 
 /**

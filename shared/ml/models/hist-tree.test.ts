@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.js';
 import type { FeatureMatrix } from '../types.js';
 import { binMatrix, learnBinEdges } from './binning.js';
-import { HistTreeGrower, flatten, leafOfBinned, leafOfRaw } from './hist-tree.js';
+import { flatten, leafOfBinned, leafOfRaw } from './flat-tree.js';
+import { HistTreeGrower } from './hist-tree.js';
 
 function data(n: number, seed: number): { X: FeatureMatrix; grad: Float64Array; hess: Float64Array } {
   const random = mulberry32(seed);

@@ -2,8 +2,8 @@ import { HostError } from '../../host/errors.js';
 import type { FeatureMatrix, FitContext, FittedModel, ModelState, Predictions, Target, Task } from '../types.js';
 import { checkCancelled, classCount } from '../types.js';
 import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
-import type { FlatTree, FlatTreeJSON, GrowInput, StatMode } from './hist-tree.js';
-import { HistTreeGrower, addGains, addTreePredictions, flatten, normalise, treeFromJSON, treeToJSON } from './hist-tree.js';
+import { addGains, addTreePredictions, flatten, normalise, treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './flat-tree.js';
+import { HistTreeGrower, type GrowInput, type StatMode } from './hist-tree.js';
 
 /**
  * A single decision tree (CART on binned features, see hist-tree.ts). Classification splits by Gini or entropy

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.js';
 import { binMatrix, learnBinEdges } from './binning.js';
 import { fitGbdt } from './gbdt.js';
-import { HistTreeGrower, buildGhHistogram, partitionRows } from './hist-tree.js';
+import { buildGhHistogram, partitionRows } from './hist-kernels.js';
+import { HistTreeGrower } from './hist-tree.js';
 import { regressionProblem, syntheticBinary } from './synthetic.js';
 import { WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory } from './wasm-hist.js';
 

@@ -1,0 +1,145 @@
+import type { BinnedMatrix } from './binning.js';
+import type { GrownTree } from './hist-tree.js';
+
+/** A grown tree in use: the leaf a row reaches, the compact form models keep and save, and split-gain importances. */
+
+/** The leaf a row of raw values reaches (`columns[f][row]`). */
+export function leafOfRaw(
+  feature: Int32Array,
+  threshold: Float64Array,
+  defaultLeft: Uint8Array,
+  left: Int32Array,
+  columns: Float64Array[],
+  row: number,
+): number {
+  let node = 0;
+  let f = feature[0]!;
+  while (f >= 0) {
+    const v = columns[f]![row]!;
+    const l = left[node]!;
+    node = v <= threshold[node]! ? l : v === v ? l + 1 : defaultLeft[node] ? l : l + 1;
+    f = feature[node]!;
+  }
+  return node;
+}
+
+/** The leaf a binned training row reaches (the same path `leafOfRaw` takes on its raw values). */
+export function leafOfBinned(tree: GrownTree, data: BinnedMatrix, row: number): number {
+  let node = 0;
+  let f = tree.feature[0]!;
+  while (f >= 0) {
+    const b = data.columns[f]![row]!;
+    const l = tree.left[node]!;
+    node = b === data.nBins[f] ? (tree.defaultLeft[node] ? l : l + 1) : b <= tree.splitBin[node]! ? l : l + 1;
+    f = tree.feature[node]!;
+  }
+  return node;
+}
+
+/**
+ * A fitted tree as it is kept and saved: structure plus `outDim` leaf values per leaf. In `left`, a split node
+ * holds its left child (the right is `left + 1`) and a leaf holds its index into `values`.
+ */
+export interface FlatTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  defaultLeft: Uint8Array;
+  left: Int32Array;
+  values: Float64Array;
+  outDim: number;
+}
+
+/** Turns a grown tree into a `FlatTree`, with `leafValue` writing each leaf's `outDim` values from its stats. */
+export function flatten(
+  tree: GrownTree,
+  S: number,
+  outDim: number,
+  leafValue: (stats: Float64Array, offset: number, out: Float64Array, outOffset: number) => void,
+): FlatTree {
+  const m = tree.nodeCount;
+  const left = tree.left.slice();
+  let leaves = 0;
+  for (let i = 0; i < m; i++) if (tree.feature[i]! < 0) leaves++;
+  const values = new Float64Array(leaves * outDim);
+  let li = 0;
+  for (let i = 0; i < m; i++) {
+    if (tree.feature[i]! >= 0) continue;
+    left[i] = li;
+    leafValue(tree.stats, i * S, values, li * outDim);
+    li++;
+  }
+  return { feature: tree.feature, threshold: tree.threshold, defaultLeft: tree.defaultLeft, left, values, outDim };
+}
+
+/** Adds `scale` × the tree's leaf values for every row of `columns` to `out` (row-major, `stride` per row, at `col`). */
+export function addTreePredictions(
+  tree: FlatTree,
+  columns: Float64Array[],
+  rowCount: number,
+  out: Float64Array,
+  stride: number,
+  col: number,
+  scale: number,
+): void {
+  const { feature, threshold, defaultLeft, left, values, outDim } = tree;
+  for (let r = 0; r < rowCount; r++) {
+    const leaf = left[leafOfRaw(feature, threshold, defaultLeft, left, columns, r)]!;
+    if (outDim === 1) out[r * stride + col]! += scale * values[leaf]!;
+    else for (let k = 0; k < outDim; k++) out[r * stride + col + k]! += scale * values[leaf * outDim + k]!;
+  }
+}
+
+/** A flat tree as JSON (thresholds of +Infinity, a "missing or not" split, are written as null). */
+export interface FlatTreeJSON {
+  f: number[];
+  t: (number | null)[];
+  d: number[];
+  l: number[];
+  v: number[];
+}
+
+/** Serialises a tree for a model's state. */
+export function treeToJSON(t: FlatTree): FlatTreeJSON {
+  return {
+    f: Array.from(t.feature),
+    t: Array.from(t.threshold, (x) => (Number.isFinite(x) ? x : null)),
+    d: Array.from(t.defaultLeft),
+    l: Array.from(t.left),
+    v: Array.from(t.values),
+  };
+}
+
+/** Reads a tree back from a model's state. */
+export function treeFromJSON(json: unknown, outDim: number): FlatTree {
+  const j = json as Partial<FlatTreeJSON> | null;
+  if (!j || !Array.isArray(j.f) || !Array.isArray(j.t) || !Array.isArray(j.d) || !Array.isArray(j.l) || !Array.isArray(j.v)) {
+    throw new Error('Model state: a tree is malformed.');
+  }
+  const n = j.f.length;
+  if (j.t.length !== n || j.d.length !== n || j.l.length !== n) throw new Error('Model state: a tree is malformed.');
+  return {
+    feature: Int32Array.from(j.f),
+    threshold: Float64Array.from(j.t, (x) => (x === null ? Infinity : x)),
+    defaultLeft: Uint8Array.from(j.d),
+    left: Int32Array.from(j.l),
+    values: Float64Array.from(j.v),
+    outDim,
+  };
+}
+
+/** Adds each split's gain to its feature's total (feature importance before normalising). */
+export function addGains(tree: GrownTree, into: Float64Array): void {
+  for (let i = 0; i < tree.nodeCount; i++) {
+    const f = tree.feature[i]!;
+    if (f >= 0) into[f]! += tree.gain[i]!;
+  }
+}
+
+/** Scales importances to sum to 1 (all zero stays zero). */
+export function normalise(imp: Float64Array): Float64Array {
+  let s = 0;
+  for (const v of imp) s += v;
+  const out = new Float64Array(imp.length);
+  if (s > 0) for (let i = 0; i < imp.length; i++) out[i] = imp[i]! / s;
+  return out;
+}

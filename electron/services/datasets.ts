@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FileRef, ImportOptions, ImportPhase } from '../../shared/host/contract.js';
 import { HostError } from '../../shared/host/errors.js';
@@ -15,6 +15,7 @@ import { checkImportFile } from './import-checks.js';
 import { messageOf, type ProjectFolder, type Projects } from './projects.js';
 import type { DatasetInspector } from './types.js';
 import { UPLOAD_ID } from './uploads.js';
+import { readFileRange } from '../../workers/data/read-range.node.js';
 import { projectKey, type Workspace } from './workspace.js';
 
 /** The largest stored copy `datasets.read` hands over in one piece. */
@@ -211,7 +212,7 @@ export class Datasets {
       if (!isCode(err, 'ENOENT')) throw err;
       throw new HostError('not-found', `The stored copy of ${record.originalName} is missing from "${folder.name}" (${record.storedFile}).`);
     }
-    if (range !== undefined) return readRange(path, range.offset, Math.max(0, Math.min(range.length, size - range.offset)));
+    if (range !== undefined) return readFileRange(path, range.offset, Math.max(0, Math.min(range.length, size - range.offset)));
     if (size > MAX_READ_BYTES) {
       const gb = (size / 1024 ** 3).toFixed(1);
       throw new HostError('not-supported', `${record.originalName} is ${gb} GB, too large to read in one piece: the limit is 1.5 GB; read it in ranges.`);
@@ -271,23 +272,6 @@ export class Datasets {
     } catch (err) {
       throw new HostError('bad-file', `${record.originalName} cannot be recorded: ${messageOf(err)}`);
     }
-  }
-}
-
-async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
-  if (length === 0) return bytes;
-  const handle = await open(path, 'r');
-  try {
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await handle.read(bytes, done, length - done, offset + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return bytes.subarray(0, done);
-  } finally {
-    await handle.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type * as DuckDBBlocking from '@duckdb/duckdb-wasm/blocking';
 import { Compression, ParquetFile, readParquet, readSchema, Table as ParquetTable, transformParquetStream, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataEngine } from './core/engine.js';
+import { readFileRange } from './read-range.node.js';
 import { readParquetRowGroups, writeParquetBatches } from './core/parquet-batches.js';
 import type { StreamTuning } from './core/load-context.js';
 import type { DataPlatform } from './core/platform.js';
@@ -33,21 +34,7 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
     }
   },
 
-  async readRange(path, offset, length) {
-    const file = await open(path, 'r');
-    try {
-      const bytes = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await file.read(bytes, done, length - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return bytes.subarray(0, done);
-    } finally {
-      await file.close();
-    }
-  },
+  readRange: readFileRange,
 
   async readFile(path, onProgress) {
     const file = await open(path, 'r');

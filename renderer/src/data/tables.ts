@@ -1,6 +1,7 @@
 import type { Cell, TableInfo } from '../../../shared/protocol/data-worker.js';
 import type { PartitionFilter } from '../../../shared/protocol/query.js';
 import { READ_RANGE_BYTES } from '../../../shared/host/contract.js';
+import { concatBytes } from '../../../shared/data/bytes.js';
 import { createDataWorkerClient, type DataWorkerClient } from '../../../shared/protocol/worker-client.js';
 import type { DatasetRecord } from '../../../shared/schema/project.js';
 import { host } from '../host/index.js';
@@ -75,14 +76,7 @@ async function readStoredCopy(project: string, datasetId: string): Promise<Uint8
     total += part.byteLength;
     if (part.byteLength < READ_RANGE_BYTES) break;
   }
-  if (parts.length === 1) return parts[0]!;
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
-  return bytes;
+  return concatBytes(parts);
 }
 
 /** Rows of `table`; with `partition`, only that partition's rows (offset and limit count within it). */

@@ -1,3 +1,5 @@
+import { concatBytes } from '../../../shared/data/bytes.js';
+
 /**
  * Writing a Parquet file batch by batch with parquet-wasm's streaming writer, so a big table never has to be one
  * Arrow IPC buffer (DuckDB's and parquet-wasm's memories both stop at 4 GB). The platform passes its own build
@@ -26,20 +28,12 @@ export async function writeParquetBatches<Batch, Props>(wasm: ParquetWasm<Batch,
   });
   const reader = (await wasm.transformParquetStream(input, props)).getReader();
   const parts: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(value);
-    total += value.byteLength;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 interface ParquetFileClass {

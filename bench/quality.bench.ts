@@ -5,6 +5,10 @@
  * comparison is model against model. Same trees (100), leaves (31), learning rate (0.1), L2 (1) and minimum
  * child weight (1) on both sides.
  *
+ * Datasets with category columns are run a second time with the categories as codes (`defaultPipeline`'s
+ * `categories: 'codes'`), which Orchard's boosting splits natively; XGBoost then gets the same features typed as
+ * categories (`enable_categorical`).
+ *
  * Usage: npx tsx bench/quality.bench.ts [FILE …] [--no-reference]   (FILE: e.g. credit-g.csv, to run only some)
  */
 import { spawnSync } from 'node:child_process';
@@ -50,6 +54,8 @@ export interface QualityRow {
   features: number;
   orchard: { gbdt: number; linear: number };
   reference?: { xgboost: number; linear: number; versions: string };
+  /** With categories as codes split natively, when the dataset has categories. */
+  native?: { features: number; orchard: number; xgboost?: number };
 }
 
 const GBDT = { nTrees: 100, maxLeaves: 31, learningRate: 0.1, l2: 1, minChildWeight: 1, minSamplesLeaf: 1 };
@@ -110,12 +116,16 @@ export async function runQualityBench(options: { reference?: boolean; files?: st
 async function compare(c: Case, frame: Frame, labelled: Uint32Array, target: Target, parts: Uint8Array, dir: string, reference: boolean): Promise<QualityRow> {
   const trainIdx = [...parts.keys()].filter((i) => parts[i] === 0);
   const testIdx = [...parts.keys()].filter((i) => parts[i] === 2);
-  const spec = defaultPipeline(frame.columns.map((col) => ({ name: col.name, type: col.type })), c.target, c.drop);
   const trainFrame = trainingRows(takeFrame(frame, trainIdx.map((i) => labelled[i]!)));
+  const testFrame = takeFrame(frame, testIdx.map((i) => labelled[i]!));
   const yTrain = takeTarget(target, trainIdx);
   const yTest = takeTarget(target, testIdx);
-  const { fitted, train: X } = fitPipeline(spec, trainFrame, yTrain, 42);
-  const Xtest: FeatureMatrix = transform(fitted, takeFrame(frame, testIdx.map((i) => labelled[i]!)));
+  const matrices = (categories: 'onehot' | 'codes') => {
+    const spec = defaultPipeline(frame.columns.map((col) => ({ name: col.name, type: col.type })), c.target, c.drop, { categories });
+    const { fitted, train: X } = fitPipeline(spec, trainFrame, yTrain, 42);
+    return { X, Xtest: transform(fitted, testFrame) };
+  };
+  const { X, Xtest } = matrices('onehot');
 
   const gbdt = fitGbdt(X, yTrain, GBDT, { seed: 1 });
   const linear = c.task === 'binary' ? fitLogistic(X, yTrain, { penalty: 'l2', C: 1 }, { seed: 1 }) : fitLinear(X, yTrain, { penalty: 'none' }, { seed: 1 });
@@ -125,28 +135,42 @@ async function compare(c: Case, frame: Frame, labelled: Uint32Array, target: Tar
     features: X.columns.length,
     orchard: { gbdt: score(c.task, yTest, gbdt.predict(Xtest)), linear: score(c.task, yTest, linear.predict(Xtest)) },
   };
+  const name = c.file.replace(/\W/g, '_');
   if (reference) {
-    const name = c.file.replace(/\W/g, '_');
-    await writeF64(join(dir, `${name}.train.x.f64`), X.columns);
-    await writeF64(join(dir, `${name}.train.y.f64`), [yTrain.values]);
-    await writeF64(join(dir, `${name}.test.x.f64`), Xtest.columns);
-    await writeF64(join(dir, `${name}.test.y.f64`), [yTest.values]);
-    const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '2' };
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    const script = fileURLToPath(new URL('../scripts/bench/quality_reference.py', import.meta.url));
-    const args = [script, dir, name, c.task, String(X.rowCount), String(Xtest.rowCount), String(X.columns.length)];
-    const run = spawnSync('/usr/bin/python3', args, { env, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`quality_reference.py failed on ${c.file}: ${run.stderr}`);
-    const ref = JSON.parse(run.stdout) as { xgboost: number; linear: number; xgboost_version: string; sklearn_version: string };
+    const ref = await runReference(dir, name, c, X, yTrain, Xtest, yTest);
     row.reference = {
       xgboost: ref.xgboost,
-      linear: ref.linear,
+      linear: ref.linear!,
       versions: `XGBoost ${ref.xgboost_version}, scikit-learn ${ref.sklearn_version}`,
     };
   }
-
+  if (frame.columns.some((col) => col.type === 'category' && col.name !== c.target && !(c.drop ?? []).includes(col.name))) {
+    const codes = matrices('codes');
+    const native = fitGbdt(codes.X, yTrain, GBDT, { seed: 1 });
+    row.native = { features: codes.X.columns.length, orchard: score(c.task, yTest, native.predict(codes.Xtest)) };
+    if (reference) {
+      const categorical = (codes.X.categorical ?? []).flatMap((marked, f) => (marked ? [f] : []));
+      row.native.xgboost = (await runReference(dir, `${name}_codes`, c, codes.X, yTrain, codes.Xtest, yTest, categorical)).xgboost;
+    }
+  }
   return row;
+}
+
+/** Writes the matrices and runs the reference script on them (`categorical`: XGBoost only, those features as categories). */
+async function runReference(dir: string, name: string, c: Case, X: FeatureMatrix, yTrain: Target, Xtest: FeatureMatrix, yTest: Target, categorical?: number[]) {
+  await writeF64(join(dir, `${name}.train.x.f64`), X.columns);
+  await writeF64(join(dir, `${name}.train.y.f64`), [yTrain.values]);
+  await writeF64(join(dir, `${name}.test.x.f64`), Xtest.columns);
+  await writeF64(join(dir, `${name}.test.y.f64`), [yTest.values]);
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '2' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const script = fileURLToPath(new URL('../scripts/bench/quality_reference.py', import.meta.url));
+  const args = [script, dir, name, c.task, String(X.rowCount), String(Xtest.rowCount), String(X.columns.length)];
+  if (categorical) args.push(categorical.join(','));
+  const run = spawnSync('/usr/bin/python3', args, { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`quality_reference.py failed on ${c.file}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as { xgboost: number; linear?: number; xgboost_version: string; sklearn_version: string };
 }
 
 /** The mean of each score over the runs (one run: itself). */
@@ -160,6 +184,10 @@ function average(runs: QualityRow[]): QualityRow {
   };
   if (first.reference !== undefined) {
     row.reference = { ...first.reference, xgboost: mean((r) => r.reference!.xgboost), linear: mean((r) => r.reference!.linear) };
+  }
+  if (first.native !== undefined) {
+    row.native = { ...first.native, orchard: mean((r) => r.native!.orchard) };
+    if (first.native.xgboost !== undefined) row.native.xgboost = mean((r) => r.native!.xgboost!);
   }
   return row;
 }
@@ -186,6 +214,28 @@ export function qualityMarkdown(rows: QualityRow[]): string {
       `| ${r.case.file} | ${r.case.note} | ${r.features} | ${r.metric} | ${f(r.orchard.gbdt, r.metric)} | ${ref ? f(ref.xgboost, r.metric) : '–'} | ${gap(r.orchard.gbdt, ref?.xgboost)} | ` +
         `${f(r.orchard.linear, r.metric)} | ${ref ? f(ref.linear, r.metric) : '–'} | ${gap(r.orchard.linear, ref?.linear)} |`,
     );
+  }
+  const native = rows.filter((r) => r.native !== undefined);
+  if (native.length > 0) {
+    lines.push(
+      '',
+      '### Categories split natively',
+      '',
+      "The same splits with the category columns ordinal encoded (`defaultPipeline`'s `categories: 'codes'`, missing",
+      "values left missing) instead of one-hot: Orchard's boosting splits those codes by sets of categories",
+      '(LightGBM-style, see `shared/ml/models/hist-tree.ts`); XGBoost gets the same matrix with those features typed as',
+      'categories (`enable_categorical`, its default category splits). Same trees, leaves and regularisation as above.',
+      '',
+      '| dataset | features (one-hot → codes) | metric | Orchard, one-hot | Orchard, native | XGBoost, native | gap (native) |',
+      '|---|---:|---|---:|---:|---:|---:|',
+    );
+    for (const r of native) {
+      const n = r.native!;
+      const gap = n.xgboost === undefined ? '–' : r.metric === 'AUC' ? (n.orchard - n.xgboost).toFixed(4) : `${(((n.orchard - n.xgboost) / n.xgboost) * 100).toFixed(2)}%`;
+      lines.push(
+        `| ${r.case.file} | ${r.features} → ${n.features} | ${r.metric} | ${f(r.orchard.gbdt, r.metric)} | ${f(n.orchard, r.metric)} | ${n.xgboost === undefined ? '–' : f(n.xgboost, r.metric)} | ${gap} |`,
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }

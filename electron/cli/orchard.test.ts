@@ -214,6 +214,10 @@ describe('orchard train and predict', () => {
       expect(result.leaderboard[0]!.cv!.mean.auc).toBeGreaterThan(0.9);
       expect(run.stderr).toContain('Split stratified on income, seed 42: 34190 train, 7326 validation, 7326 test.');
       expect((await readdir(join(folder.path, 'run1'))).sort()).toEqual(['model.json', 'pipeline.json', 'run.json']);
+      // Categories reach the trees as codes, split by sets of categories.
+      expect(run.stderr).toContain('Categories are numbered (ordinal codes) for the boosted trees to split as categories.');
+      const model = JSON.parse(await readFile(join(folder.path, 'run1', 'model.json'), 'utf8')) as { categoricalFeatures?: string[] };
+      expect(model.categoricalFeatures).toEqual(expect.arrayContaining(['workclass', 'education', 'occupation', 'native-country']));
 
       const scored = await orchard('predict', 'run1', TITANIC, '--out', 'bad.csv');
       expect(scored.code).toBe(1);

@@ -90,10 +90,15 @@ export const trainCommand: Command = {
     const excluded = new Set(warnings.filter((w) => w.kind === 'identifier').map((w) => w.column));
     if (excluded.size > 0) say(`Left out as identifiers: ${[...excluded].join(', ')}.`);
     const primaryMetric: MetricName = defaultPrimaryMetric(task, minorityShare(labels.target.values, classes?.length ?? 0));
+    // Gradient boosting alone splits categories natively, so they reach it as codes rather than one-hot columns.
+    const categories = modelOption === 'gbdt' ? 'codes' : 'onehot';
+    if (categories === 'codes' && frame.columns.some((c) => c.type === 'category' && c.name !== target)) {
+      say('Categories are numbered (ordinal codes) for the boosted trees to split as categories.');
+    }
     const plan: TrainingPlan = {
       target,
       task,
-      pipeline: defaultPipeline(frame.columns.map((c) => ({ name: c.name, type: c.type })), target, [...excluded]),
+      pipeline: defaultPipeline(frame.columns.map((c) => ({ name: c.name, type: c.type })), target, [...excluded], { categories }),
       cv: { method: folds === 0 ? 'none' : task === 'regression' ? 'kfold' : 'stratified', folds: Math.max(folds, 2) },
       imbalance: 'none',
       primaryMetric,

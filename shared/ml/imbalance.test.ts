@@ -135,6 +135,20 @@ describe('smote', () => {
     }
   });
 
+  it('keeps category codes whole: a categorical feature takes the code of the nearer end of the segment', () => {
+    const { X, y } = problem(120, 25, 3, 9);
+    const codes = Float64Array.from({ length: 120 }, (_, i) => i % 7);
+    const Xc: FeatureMatrix = { rowCount: 120, names: [...X.names, 'c'], columns: [...X.columns, codes], categorical: [false, false, false, true] };
+    const out = smote(Xc, y, { seed: 4, k: 3 });
+    expect(out.X.categorical).toEqual([false, false, false, true]);
+    const minority = Array.from({ length: 120 }, (_, i) => i).filter((i) => y.values[i] === 1);
+    const added = Array.from(out.X.columns[3]!.subarray(120));
+    expect(added.length).toBeGreaterThan(50);
+    expect(added.every((v) => Number.isInteger(v) && minority.some((i) => codes[i] === v))).toBe(true);
+    // The numeric features are still interpolated.
+    expect(Array.from(out.X.columns[0]!.subarray(120)).some((v) => !X.columns[0]!.includes(v))).toBe(true);
+  });
+
   it('agrees with imbalanced-learn on counts, and both satisfy the neighbour-segment definition', () => {
     expect(fixture.smote.length).toBe(3);
     for (const c of fixture.smote) {

@@ -69,6 +69,9 @@ export interface SmoteResult {
  * (synthetic rows made from a held-out row leak it into training, and scores of rows that are interpolations of
  * each other are optimistic). Weights and metrics are computed on the original rows.
  *
+ * A feature the matrix marks categorical (category codes) is not interpolated: a synthetic row takes the code of
+ * the nearer end of its segment (SMOTE-NC's idea, with the neighbour's code from halfway on).
+ *
  * Features must be numeric and complete: a NaN (or an infinity) anywhere is refused (impute first). A class with a single row cannot
  * be interpolated and is refused too.
  *
@@ -110,6 +113,7 @@ export function smote(X: FeatureMatrix, y: Target, opts: SmoteOptions): SmoteRes
   });
 
   const d = X.columns.length;
+  const categorical = X.categorical;
   const out = X.columns.map((col) => {
     const grown = new Float64Array(n + synthetic);
     grown.set(col);
@@ -146,13 +150,17 @@ export function smote(X: FeatureMatrix, y: Target, opts: SmoteOptions): SmoteRes
       }
       const a = base * d;
       const b = nn[pick]! * d;
-      for (let j = 0; j < d; j++) out[j]![next] = data[a + j]! + step * (data[b + j]! - data[a + j]!);
+      for (let j = 0; j < d; j++) {
+        out[j]![next] = categorical?.[j] ? data[(step < 0.5 ? a : b) + j]! : data[a + j]! + step * (data[b + j]! - data[a + j]!);
+      }
       values[next] = cls;
       next++;
     }
   }
   const yOut: Target = y.classes ? { task: y.task, values, classes: y.classes } : { task: y.task, values };
-  return { X: { rowCount: n + synthetic, names: X.names, columns: out }, y: yOut, synthetic };
+  const Xout: FeatureMatrix = { rowCount: n + synthetic, names: X.names, columns: out };
+  if (categorical) Xout.categorical = categorical;
+  return { X: Xout, y: yOut, synthetic };
 }
 
 /**

@@ -10,7 +10,8 @@ export type Task = 'binary' | 'multiclass' | 'regression';
 
 /** One raw column, as a pipeline reads it. Missing is NaN for numbers and dates, -1 for category codes, null for text. */
 export type FrameColumn =
-  | { name: string; type: 'number'; values: Float64Array }
+  /** `categorical`: the values are category codes 0..k-1 (an ordinal encoding's output, NaN where missing). */
+  | { name: string; type: 'number'; values: Float64Array; categorical?: boolean }
   | { name: string; type: 'category'; codes: Int32Array; levels: string[] }
   | { name: string; type: 'text'; values: (string | null)[] }
   /** Milliseconds since 1970-01-01 UTC. */
@@ -36,6 +37,11 @@ export interface FeatureMatrix {
   rowCount: number;
   names: string[];
   columns: Float64Array[];
+  /**
+   * Per feature, whether its values are category codes 0..k-1 (NaN when missing) rather than quantities: gradient
+   * boosting splits those by sets of categories. Absent: none are.
+   */
+  categorical?: boolean[];
 }
 
 /**
@@ -117,7 +123,7 @@ export function takeRows(X: FeatureMatrix, rows: ArrayLike<number>): FeatureMatr
     for (let i = 0; i < n; i++) out[i] = col[rows[i]!]!;
     return out;
   });
-  return { rowCount: n, names: X.names, columns };
+  return X.categorical ? { rowCount: n, names: X.names, columns, categorical: X.categorical } : { rowCount: n, names: X.names, columns };
 }
 
 export function takeTarget(y: Target, rows: ArrayLike<number>): Target {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../types.js';
-import { binMatrix, binOf, edgesFromJSON, edgesOfSorted, edgesToJSON, learnBinEdges, sortFloats } from './binning.js';
+import { binMatrix, binOf, categoryEdges, edgesFromJSON, edgesOfSorted, edgesToJSON, learnBinEdges, sortFloats } from './binning.js';
 import { mulberry32 } from '../../data/random.js';
 
 describe('binning', () => {
@@ -9,6 +9,21 @@ describe('binning', () => {
     expect(Array.from(e)).toEqual([1.5, 3]);
     expect([0, 1, 1.5, 1.6, 2, 3, 3.1, 4, 99].map((v) => binOf(v, e))).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
     expect(binOf(NaN, e)).toBe(3);
+  });
+
+  it('gives every category code a bin equal to it, reading every row; refuses values that are not codes 0..254', () => {
+    // Code 7 appears once, after 300,000 rows: a sample could miss it, the category edges do not.
+    const c = Float64Array.from({ length: 300_001 }, (_, i) => (i === 300_000 ? 7 : i % 5 === 0 ? NaN : i % 3));
+    const e = categoryEdges(c)!;
+    expect(Array.from(e)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
+    const b = binMatrix({ rowCount: c.length, names: ['c'], columns: [c] }, [e]);
+    expect([b.columns[0]![1], b.columns[0]![2], b.columns[0]![3], b.columns[0]![0], b.columns[0]![300_000]]).toEqual([1, 2, 0, 8, 7]);
+    expect(categoryEdges(Float64Array.of(0, 2), [0])!.length).toBe(0);
+    expect(categoryEdges(Float64Array.of(NaN, NaN))!.length).toBe(0);
+    expect(categoryEdges(Float64Array.of(0, 254))!.length).toBe(254);
+    for (const bad of [Float64Array.of(0, 255), Float64Array.of(0, -1), Float64Array.of(0, 1.5), Float64Array.of(Infinity)]) {
+      expect(categoryEdges(bad)).toBeNull();
+    }
   });
 
   it('cuts many distinct values into at most maxBins roughly equal bins', () => {

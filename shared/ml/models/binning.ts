@@ -162,6 +162,26 @@ export function edgesOfSorted(sorted: Float64Array, maxBins: number): Float64Arr
   return Float64Array.from(edges);
 }
 
+/**
+ * Edges that give each category of a categorical feature (codes 0..k-1, NaN when missing) a bin of its own: cuts
+ * at 0.5, 1.5, …, k − 1.5, so bin b holds exactly code b. Every row (or every row of `rows`) is read, so a rare
+ * category is never merged with another. Null when a non-missing value is not a whole number in 0..MAX_BINS-1
+ * (not codes, or more categories than bins): such a feature is binned and split as a number instead.
+ */
+export function categoryEdges(col: Float64Array, rows?: ArrayLike<number>): Float64Array | null {
+  let top = -1;
+  const n = rows ? rows.length : col.length;
+  for (let i = 0; i < n; i++) {
+    const v = col[rows ? rows[i]! : i]!;
+    if (v !== v) continue;
+    if (!(v >= 0 && v < MAX_BINS && v === Math.floor(v))) return null;
+    if (v > top) top = v;
+  }
+  const edges = new Float64Array(Math.max(0, top));
+  for (let b = 0; b < edges.length; b++) edges[b] = b + 0.5;
+  return edges;
+}
+
 /** The bin of value `v` given `edges` (NaN → `edges.length + 1`, the missing code). */
 export function binOf(v: number, edges: Float64Array): number {
   if (v !== v) return edges.length + 1;

@@ -3,7 +3,7 @@ import { mulberry32 } from '../../data/random.js';
 import { HostError } from '../../host/errors.js';
 import type { FeatureMatrix, Progress, Target } from '../types.js';
 import { fitGbdt, loadGbdt } from './gbdt.js';
-import { binaryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
+import { binaryProblem, categoryProblem, multiclassProblem, regressionProblem } from './synthetic.js';
 import { rocAuc } from '../metrics.js';
 
 const roundTrip = (m: { toJSON(): unknown }) => JSON.parse(JSON.stringify(m.toJSON()));
@@ -149,6 +149,39 @@ describe('fitGbdt', () => {
     const weighted = fitGbdt(train.X, train.y, { nTrees: 20 }, { seed: 1, weights: w }).predict(test.X);
     const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(mean(weighted)).toBeGreaterThan(mean(plain) + 0.1);
+  });
+
+  it('splits categorical features by sets of categories: better with few leaves, the same predictions after JSON', () => {
+    const { train, test } = categoryProblem(20_000, 10_000, 1);
+    const auc = (m: ReturnType<typeof fitGbdt>) => rocAuc(test.y.values, m.predict(test.X));
+    const native = fitGbdt(train.X, train.y, { nTrees: 40, maxLeaves: 4 }, { seed: 1 });
+    const numbers = fitGbdt(train.X, train.y, { nTrees: 40, maxLeaves: 4, nativeCategories: false }, { seed: 1 });
+    // 40 categories with unordered effects: sets reach them in a few splits, thresholds on codes cannot.
+    expect(auc(native)).toBeGreaterThan(auc(numbers) + 0.02);
+    const state = roundTrip(native);
+    expect(state.categoricalFeatures).toEqual(['c']);
+    expect(state.trees.some((t: { c?: object }) => t.c !== undefined)).toBe(true);
+    expect(roundTrip(numbers).categoricalFeatures).toBeUndefined();
+    expect(roundTrip(numbers).trees.every((t: { c?: object }) => t.c === undefined)).toBe(true);
+    const back = loadGbdt(state);
+    expect(Array.from(back.predict(test.X))).toEqual(Array.from(native.predict(test.X)));
+    // A category the training rows never had scores as the categories its splits send right.
+    const unseen = native.predict({ rowCount: 1, names: ['c', 'x'], columns: [Float64Array.of(97), Float64Array.of(0)] });
+    expect(unseen[0]!).toBeGreaterThan(0);
+    expect(unseen[0]!).toBeLessThan(1);
+    // Multiclass and regression trees split categories too; row subsampling routes binned rows the same way.
+    const rg = fitGbdt(train.X, { task: 'regression', values: train.y.values }, { nTrees: 5, maxLeaves: 4, rowSubsample: 0.5 }, { seed: 2 });
+    expect(roundTrip(rg).trees.some((t: { c?: object }) => t.c !== undefined)).toBe(true);
+  });
+
+  it('splits a feature marked categorical as a number when its values are not codes 0..254', () => {
+    const { train } = categoryProblem(3000, 0, 2);
+    const shifted = train.X.columns[0]!.map((v) => v + 0.5);
+    const X: FeatureMatrix = { ...train.X, columns: [shifted, train.X.columns[1]!] };
+    const m = fitGbdt(X, train.y, { nTrees: 5 }, { seed: 1 });
+    expect(roundTrip(m).categoricalFeatures).toBeUndefined();
+    expect(roundTrip(m).trees.every((t: { c?: object }) => t.c === undefined)).toBe(true);
+    expect(() => fitGbdt(X, train.y, { nativeCategories: 1 as unknown as boolean }, { seed: 1 })).toThrow(HostError);
   });
 
   it('refuses bad parameters', () => {

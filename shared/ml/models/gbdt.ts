@@ -2,7 +2,7 @@ import { HostError } from '../../host/errors.js';
 import { mulberry32 } from '../../data/random.js';
 import type { FeatureMatrix, FitContext, FittedModel, ModelState, Predictions, Target, Task } from '../types.js';
 import { checkCancelled, classCount } from '../types.js';
-import { binMatrix, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
+import { binMatrix, categoryEdges, edgesFromJSON, edgesToJSON, learnBinEdges } from './binning.js';
 import { addGains, addTreePredictions, flatten, leafOfBinned, normalise, treeFromJSON, treeToJSON, type FlatTree, type FlatTreeJSON } from './flat-tree.js';
 import { HistTreeGrower, type GrownTree } from './hist-tree.js';
 import type { BoostArrays, BoostJob, HistogramHelper } from './parallel.js';
@@ -15,6 +15,10 @@ import type { BoostArrays, BoostJob, HistogramHelper } from './parallel.js';
  * Losses: binary log loss (start: log-odds of the weighted prior), multiclass softmax log loss (one tree per class
  * per round; start: log of each class's prior), squared error (start: the weighted mean). `ctx.weights`
  * multiplies every row's gradient and hessian.
+ *
+ * Categories: features the matrix marks `categorical` (an ordinal encoding's codes) split by sets of categories,
+ * LightGBM-style (see hist-tree.ts), unless `nativeCategories` is false; a marked feature whose values are not
+ * codes 0..254 is split as a number.
  *
  * Progress each round carries `metric` {name: 'log_loss' | 'rmse', step: rounds so far, train, validation}:
  * `train` is measured on up to 20,000 evenly spaced training rows (to keep it cheap on big data), `validation` on
@@ -41,6 +45,8 @@ export interface GbdtParams {
   maxBins: number;
   /** 0: off. Needs `ctx.validation`. */
   earlyStoppingRounds: number;
+  /** Split the matrix's categorical features by sets of categories (false: as numbers). */
+  nativeCategories: boolean;
 }
 
 /** Defaults of `fitGbdt`. */
@@ -56,6 +62,7 @@ export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
   colSubsample: 1,
   maxBins: 255,
   earlyStoppingRounds: 0,
+  nativeCategories: true,
 });
 
 /** A fitted boosting model. */
@@ -76,7 +83,7 @@ export function gbdtParams(params: Partial<GbdtParams> = {}): GbdtParams {
   const p: GbdtParams = { ...GBDT_DEFAULTS };
   for (const key of Object.keys(GBDT_DEFAULTS) as (keyof GbdtParams)[]) {
     const v = params[key];
-    if (v !== undefined) p[key] = v;
+    if (v !== undefined) (p as unknown as Record<string, unknown>)[key] = v;
   }
   const bad = (what: string): never => {
     throw new HostError('invalid-argument', `Gradient boosting: ${what}.`);
@@ -92,6 +99,7 @@ export function gbdtParams(params: Partial<GbdtParams> = {}): GbdtParams {
   if (!(p.colSubsample > 0 && p.colSubsample <= 1)) bad('colSubsample must be in (0, 1]');
   if (!Number.isInteger(p.maxBins) || p.maxBins < 2 || p.maxBins > 255) bad('maxBins must be a whole number in 2..255');
   if (!Number.isInteger(p.earlyStoppingRounds) || p.earlyStoppingRounds < 0) bad('earlyStoppingRounds must be a whole number ≥ 0');
+  if (typeof p.nativeCategories !== 'boolean') bad('nativeCategories must be true or false');
   return p;
 }
 
@@ -132,12 +140,23 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
   checkCancelled(ctx);
 
   const edges = learnBinEdges(X, { maxBins: p.maxBins, seed: ctx.seed });
+  const categorical = new Uint8Array(X.columns.length);
+  if (p.nativeCategories && X.categorical) {
+    X.categorical.forEach((marked, f) => {
+      const e = marked ? categoryEdges(X.columns[f]!) : null;
+      if (e) {
+        edges[f] = e;
+        categorical[f] = 1;
+      }
+    });
+  }
   const binned = binMatrix(X, edges);
   const grower = new HistTreeGrower(binned, edges, { kind: 'gh', lambda: p.l2 }, {
     maxLeaves: p.maxLeaves,
     maxDepth: p.maxDepth,
     minSamplesLeaf: p.minSamplesLeaf,
     minChildWeight: p.minChildWeight,
+    categorical,
   }, runtime.histogramHelper, runtime.kernel);
 
   const base = baseScores(task, y.values, w, K);
@@ -238,7 +257,8 @@ export function fitGbdt(X: FeatureMatrix, y: Target, params: Partial<GbdtParams>
     trees.length = rounds * K;
   }
   const classes = y.classes;
-  return makeModel(task, p, base, trees, K, nFeat, normalise(gains), edges, classes, X.names);
+  const categories = X.names.filter((_, f) => categorical[f] === 1);
+  return makeModel(task, p, base, trees, K, nFeat, normalise(gains), edges, classes, X.names, categories);
 }
 
 function baseScores(task: Task, y: Float64Array, w: Float64Array | undefined, K: number): Float64Array {
@@ -460,6 +480,7 @@ function makeModel(
   edges: Float64Array[],
   classes: string[] | undefined,
   names: string[],
+  categories: string[],
 ): GbdtModel {
   const rounds = trees.length / K;
   const predictRaw = (X: FeatureMatrix): Float64Array => {
@@ -501,6 +522,7 @@ function makeModel(
         params: { ...params },
         ...(classes ? { classes: [...classes] } : {}),
         featureNames: [...names],
+        ...(categories.length > 0 ? { categoricalFeatures: [...categories] } : {}),
         outputs: K,
         base: Array.from(base),
         edges: edgesToJSON(edges),
@@ -522,5 +544,6 @@ export function loadGbdt(state: ModelState): GbdtModel {
   if (!(K >= 1) || base.length !== K || trees.length % K !== 0) throw new HostError('invalid-argument', 'The gbdt state is malformed.');
   const params = gbdtParams(state.params as Partial<GbdtParams>);
   const importance = Float64Array.from(state.importance as number[]);
-  return makeModel(state.task, params, base, trees, K, edges.length, importance, edges, state.classes as string[] | undefined, names);
+  const categories = (state.categoricalFeatures as string[] | undefined) ?? [];
+  return makeModel(state.task, params, base, trees, K, edges.length, importance, edges, state.classes as string[] | undefined, names, categories);
 }

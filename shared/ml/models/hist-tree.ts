@@ -35,6 +35,14 @@ import { FIXED_MAX_FEATURES, WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory, typ
  *
  * Missing values are one extra bin per feature; a split tries them on both sides and keeps the better as the
  * node's default direction (with no missing rows in the node, the default is the side with more rows).
+ *
+ * Categories (gh mode, features marked `categorical`, whose bin b is category code b; see `categoryEdges`) split
+ * by sets, as LightGBM does with its default settings: a feature of at most 4 categories tries each category
+ * against the rest; otherwise the node's categories with at least 10 rows are sorted by G/(H + 10) and the best
+ * prefix from either end of that order, of at most 32 categories, goes left, scored with 10 added to the L2
+ * penalty, trying a cut only after each further 100 rows and keeping 100 rows on the right. The missing bin is one
+ * of the categories, and the node's default direction is its side; rarer categories, and categories the
+ * training rows never had, go right.
  */
 
 /** How a grower measures splits: gradient statistics, or class weights with an impurity criterion. */
@@ -50,7 +58,16 @@ export interface GrowerOptions {
   minSplitGain?: number;
   /** Features sampled per node (random forests); 0 or ≥ nFeatures means all, with histogram subtraction. */
   nodeFeatures?: number;
+  /** Per feature, 1 when its bins are category codes to split by sets (gh mode only; see the notes above). */
+  categorical?: Uint8Array | null;
 }
+
+/** Category splits as LightGBM's defaults make them (max_cat_to_onehot, cat_smooth, cat_l2, max_cat_threshold, min_data_per_group). */
+const CAT_ONE_VS_REST = 4;
+const CAT_SMOOTH = 10;
+const CAT_L2 = 10;
+const CAT_MAX_LEFT = 32;
+const CAT_GROUP_ROWS = 100;
 
 /** Per-row statistics for one tree. */
 export type GrowInput =
@@ -62,7 +79,9 @@ export type GrowInput =
 /**
  * A grown tree as flat arrays (node 0 is the root; a split node's children are `left` and `left + 1`).
  * `feature` is -1 at a leaf. A row goes left when its value is <= `threshold` (its bin <= `splitBin`), and when
- * missing, left iff `defaultLeft`. `stats` holds each node's summed statistics (S per node).
+ * missing, left iff `defaultLeft`. At a category split (`categories[node]` not null) a row goes left when its bin
+ * is marked in that table instead (`threshold` is +Infinity and `splitBin` -1 there). `stats` holds each node's
+ * summed statistics (S per node).
  */
 export interface GrownTree {
   nodeCount: number;
@@ -73,6 +92,8 @@ export interface GrownTree {
   left: Int32Array;
   gain: Float64Array;
   stats: Float64Array;
+  /** Per node, for a category split the 256 bins with 1 where the bin goes left (the missing bin's entry is 0); else null. */
+  categories: (Uint8Array | null)[];
   /** A leaf's rows are `rowIndex[start[node] .. end[node])` (valid until the grower grows again). */
   start: Int32Array;
   end: Int32Array;
@@ -173,6 +194,16 @@ export class HistTreeGrower {
   private bBin = new Int32Array(0);
   private bDefaultLeft = new Uint8Array(0);
   private bLeft = new Float64Array(0);
+  /** Per node, its category split's table (see `GrownTree.categories`), and its best one while it is open. */
+  private cats: (Uint8Array | null)[] = [];
+  private bCats: (Uint8Array | null)[] = [];
+  private readonly categorical: Uint8Array | null;
+  // Category split scratch: candidate bins, their sort keys, a candidate set and the best set so far.
+  private readonly catOrder = new Int32Array(256);
+  private readonly catKey = new Float64Array(256);
+  private readonly catSet = new Uint8Array(256);
+  private readonly catBest = new Uint8Array(256);
+  private readonly catLeft = new Float64Array(3);
   private featScratch: Int32Array;
   /** Row r's gradient and hessian at 2r and 2r+1 (gh mode), copied in at the start of each tree. */
   private gh: Float64Array;
@@ -253,6 +284,9 @@ export class HistTreeGrower {
     this.missScratch = new Float64Array(this.S);
     this.tot = new Float64Array(this.S);
     this.featScratch = new Int32Array(this.nFeatures);
+    const cat = options.categorical;
+    if (cat && cat.length !== this.nFeatures) throw new Error('HistTreeGrower: categorical has the wrong length');
+    this.categorical = mode.kind === 'gh' && cat && cat.some((c) => c === 1) ? cat : null;
   }
 
   /**
@@ -408,6 +442,7 @@ export class HistTreeGrower {
       left: this.left.slice(0, m),
       gain: this.gain.slice(0, m),
       stats: this.stats.slice(0, m * S),
+      categories: this.cats.slice(0, m),
       start: this.start.slice(0, m),
       end: this.end.slice(0, m),
     };
@@ -514,6 +549,8 @@ export class HistTreeGrower {
     this.hist[id] = -1;
     this.bFeature[id] = -1;
     this.bGain[id] = 0;
+    this.cats[id] = null;
+    this.bCats[id] = null;
     return id;
   }
 
@@ -577,8 +614,12 @@ export class HistTreeGrower {
     const col = this.data.columns[f]!;
     const nb = this.data.nBins[f]!;
     const lut = this.lut;
-    lut.fill(0);
-    for (let b = 0; b <= bin; b++) lut[b] = 1;
+    const set = this.bCats[node] ?? null;
+    if (set) lut.set(set);
+    else {
+      lut.fill(0);
+      for (let b = 0; b <= bin; b++) lut[b] = 1;
+    }
     lut[nb] = dl;
     const idx = this.idxView;
     const tmp = this.tmp;
@@ -619,9 +660,11 @@ export class HistTreeGrower {
     this.stats[l * S + S - 1] = nl - s;
     this.stats[r * S + S - 1] = e - nl;
     this.feature[node] = f;
-    this.splitBin[node] = bin;
+    this.splitBin[node] = set ? -1 : bin;
     const e0 = this.edges[f]!;
-    this.threshold[node] = bin < e0.length ? e0[bin]! : Infinity;
+    this.threshold[node] = !set && bin < e0.length ? e0[bin]! : Infinity;
+    this.cats[node] = set;
+    this.bCats[node] = null;
     this.defaultLeft[node] = dl;
     this.left[node] = l;
     this.gain[node] = this.bGain[node]!;
@@ -752,15 +795,31 @@ export class HistTreeGrower {
     let bestF = -1;
     let bestBin = 0;
     let bestDl = 0;
+    let bestCat = false;
     const bestLeft = this.bestLeftScratch;
     if (this.mode.kind === 'gh') {
       const lambda = this.mode.lambda;
       const G = tot[0]!;
       const H = tot[1]!;
+      const categorical = this.categorical;
       for (let q = 0; q < nf; q++) {
         const f = feats[q]!;
         const base = this.offsets[f]! * 3;
         const nb = this.data.nBins[f]!;
+        if (categorical && categorical[f] === 1) {
+          const gain = this.categorySplit(h, base, nb, G, H, count, parentScore, lambda, minLeaf, minW);
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestBin = -1;
+            bestDl = this.catSet[nb]!;
+            bestCat = true;
+            this.catBest.set(this.catSet);
+            this.catBest[nb] = 0;
+            bestLeft.set(this.catLeft);
+          }
+          continue;
+        }
         const mi = base + nb * 3;
         const gm = h[mi]!;
         const hm = h[mi + 1]!;
@@ -785,6 +844,7 @@ export class HistTreeGrower {
               bestF = f;
               bestBin = b;
               bestDl = cm > 0 ? 0 : cl >= cr ? 1 : 0;
+              bestCat = false;
               bestLeft[0] = gl;
               bestLeft[1] = hl;
               bestLeft[2] = cl;
@@ -804,6 +864,7 @@ export class HistTreeGrower {
                 bestF = f;
                 bestBin = b;
                 bestDl = 1;
+                bestCat = false;
                 bestLeft[0] = gl2;
                 bestLeft[1] = hl2;
                 bestLeft[2] = cl2;
@@ -880,7 +941,117 @@ export class HistTreeGrower {
       this.bGain[node] = bestGain;
       this.bBin[node] = bestBin;
       this.bDefaultLeft[node] = bestDl;
+      this.bCats[node] = bestCat ? this.catBest.slice() : null;
       for (let k = 0; k < S; k++) this.bLeft[node * S + k] = bestLeft[k]!;
     }
+  }
+
+  /**
+   * The best set split of a categorical feature (histogram `h` from `base`, `nb` categories and the missing bin
+   * at nb) by the rules in the notes at the top: returns its gain (-Infinity when no set is allowed), with the set
+   * in `catSet` (1 for the bins that go left, the missing bin included) and the left side's [G, H, count] in `catLeft`.
+   */
+  private categorySplit(
+    h: Float64Array,
+    base: number,
+    nb: number,
+    G: number,
+    H: number,
+    count: number,
+    parentScore: number,
+    lambda: number,
+    minLeaf: number,
+    minW: number,
+  ): number {
+    const set = this.catSet;
+    set.fill(0, 0, nb + 1);
+    let best = -Infinity;
+    if (nb <= CAT_ONE_VS_REST) {
+      let pick = -1;
+      for (let b = 0; b <= nb; b++) {
+        const k = base + b * 3;
+        const cl = h[k + 2]!;
+        const hl = h[k + 1]!;
+        if (cl < minLeaf || count - cl < minLeaf || hl < minW || H - hl < minW) continue;
+        const gl = h[k]!;
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
+        if (gain > best) {
+          best = gain;
+          pick = b;
+        }
+      }
+      if (pick >= 0) {
+        set[pick] = 1;
+        const k = base + pick * 3;
+        this.catLeft[0] = h[k]!;
+        this.catLeft[1] = h[k + 1]!;
+        this.catLeft[2] = h[k + 2]!;
+      }
+      return best;
+    }
+    // Categories with enough rows, in the order of their smoothed mean gradient (ties by code).
+    const order = this.catOrder;
+    const key = this.catKey;
+    let used = 0;
+    for (let b = 0; b <= nb; b++) {
+      const k = base + b * 3;
+      if (h[k + 2]! < CAT_SMOOTH) continue;
+      const v = h[k]! / (h[k + 1]! + CAT_SMOOTH);
+      let i = used++;
+      while (i > 0 && key[i - 1]! > v) {
+        key[i] = key[i - 1]!;
+        order[i] = order[i - 1]!;
+        i--;
+      }
+      key[i] = v;
+      order[i] = b;
+    }
+    const most = Math.min(CAT_MAX_LEFT, (used + 1) >> 1);
+    const l2 = lambda + CAT_L2;
+    let bestFrom = 0;
+    let bestTake = 0;
+    for (let dir = 0; dir < 2; dir++) {
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      let group = 0;
+      for (let i = 0; i < used && i < most; i++) {
+        const k = base + order[dir === 0 ? i : used - 1 - i]! * 3;
+        gl += h[k]!;
+        hl += h[k + 1]!;
+        cl += h[k + 2]!;
+        group += h[k + 2]!;
+        if (cl < minLeaf || hl < minW) continue;
+        const cr = count - cl;
+        if (cr < minLeaf || cr < CAT_GROUP_ROWS || H - hl < minW) break;
+        if (group < CAT_GROUP_ROWS) continue;
+        group = 0;
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (H - hl + l2) - parentScore;
+        if (gain > best) {
+          best = gain;
+          bestFrom = dir;
+          bestTake = i + 1;
+        }
+      }
+    }
+    if (bestTake > 0) {
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let i = 0; i < bestTake; i++) {
+        const b = order[bestFrom === 0 ? i : used - 1 - i]!;
+        set[b] = 1;
+        const k = base + b * 3;
+        gl += h[k]!;
+        hl += h[k + 1]!;
+        cl += h[k + 2]!;
+      }
+      this.catLeft[0] = gl;
+      this.catLeft[1] = hl;
+      this.catLeft[2] = cl;
+    }
+    return best;
   }
 }

@@ -95,3 +95,27 @@ export function regressionProblem(nTrain: number, nTest: number, seed: number): 
   }
   return split({ X: { rowCount: rows, names: ['a', 'b', 'c', 'd', 'e'], columns }, y: { task: 'regression', values: y } }, nTrain);
 }
+
+/**
+ * A binary problem carried by a category: column `c` holds codes 0..categories-1 (NaN for 5% of rows), each
+ * code with its own effect on the log-odds (no order: sin(7.3·code)·2; missing 1.5), plus a numeric column
+ * `x` uniform in [-1, 1] added to them; `c` is marked categorical.
+ */
+export function categoryProblem(nTrain: number, nTest: number, seed: number, categories = 40): SyntheticProblem {
+  const random = mulberry32(seed);
+  const rows = nTrain + nTest;
+  const c = new Float64Array(rows);
+  const x = new Float64Array(rows);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    c[i] = random() < 0.05 ? NaN : Math.floor(random() * categories);
+    x[i] = random() * 2 - 1;
+    const effect = Number.isNaN(c[i]!) ? 1.5 : Math.sin(c[i]! * 7.3) * 2;
+    y[i] = random() < 1 / (1 + Math.exp(-(effect + x[i]!))) ? 1 : 0;
+  }
+  const part = (a: number, b: number): { X: FeatureMatrix; y: Target } => ({
+    X: { rowCount: b - a, names: ['c', 'x'], columns: [c.slice(a, b), x.slice(a, b)], categorical: [true, false] },
+    y: { task: 'binary', values: y.slice(a, b), classes: ['0', '1'] },
+  });
+  return { train: part(0, nTrain), test: part(nTrain, rows) };
+}

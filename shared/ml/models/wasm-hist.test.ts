@@ -4,7 +4,7 @@ import { binMatrix, learnBinEdges } from './binning.js';
 import { fitGbdt } from './gbdt.js';
 import { buildGhHistogram, partitionRows } from './hist-kernels.js';
 import { HistTreeGrower } from './hist-tree.js';
-import { regressionProblem, syntheticBinary } from './synthetic.js';
+import { categoryProblem, regressionProblem, syntheticBinary } from './synthetic.js';
 import { WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory } from './wasm-hist.js';
 
 /** Random bins (some features with few codes), gradients and an ascending row subset, laid out for both paths. */
@@ -102,12 +102,14 @@ describe('WebAssembly histogram kernels', () => {
     }
   });
 
-  it('grow the same trees as the JavaScript loops (missing values, subsampling, weights, no leaf limit)', () => {
+  it('grow the same trees as the JavaScript loops (missing values, categories, subsampling, weights, no leaf limit)', () => {
     const same = (a: ReturnType<typeof fitGbdt>, b: ReturnType<typeof fitGbdt>) => expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
     const { X, y } = syntheticBinary(8000, 5, { features: 9, noise: 0.8, missingRate: 0.1 });
     for (const params of [{ nTrees: 8, maxLeaves: 15 }, { nTrees: 6, maxLeaves: 70, rowSubsample: 0.7, colSubsample: 0.6 }]) {
       same(fitGbdt(X, y, params, { seed: 2 }, { kernel: 'js' }), fitGbdt(X, y, params, { seed: 2 }));
     }
+    const cat = categoryProblem(8000, 0, 7, 90).train;
+    same(fitGbdt(cat.X, cat.y, { nTrees: 6, maxLeaves: 20 }, { seed: 2 }, { kernel: 'js' }), fitGbdt(cat.X, cat.y, { nTrees: 6, maxLeaves: 20 }, { seed: 2 }));
     const { train } = regressionProblem(6000, 0, 3);
     const random = mulberry32(4);
     const weights = Float64Array.from({ length: train.X.rowCount }, () => 0.5 + random());

@@ -49,7 +49,7 @@ export function describeStep(step: PipelineStep): string {
         const unknown = step.unknown === 'infrequent' ? 'count as infrequent' : 'become all zeros';
         return `One-hot encode ${on}${group}; categories not seen in training ${unknown}.`;
       }
-      if (step.method === 'ordinal') return `Number the categories of ${on} in sorted order (unseen categories become missing).`;
+      if (step.method === 'ordinal') return `Number the categories of ${on} in sorted order (unseen categories become missing); gradient boosting splits these numbers as categories, other models as quantities.`;
       return `Replace each category of ${on} by the ${step.smoothing === undefined || step.smoothing === 'auto' ? 'smoothed' : `m-estimate (m = ${step.smoothing})`} mean target of its training rows, computed out-of-fold over ${step.folds ?? 5} folds for the training rows themselves.`;
     case 'scale':
       return step.method === 'standard'
@@ -104,8 +104,15 @@ export interface ColumnInfo {
  * of rows or beyond the 29 most frequent grouped as infrequent, unseen categories counted as infrequent); dates
  * their parts; text TF-IDF of words and word pairs (500 terms at most). `exclude` names columns that must not
  * become features either (identifiers, columns the analyst left out); they are dropped with the target.
+ * With `categories: 'codes'` (for gradient boosting, which splits them as categories) categories are ordinal
+ * encoded instead, missing values left missing for the trees to route.
  */
-export function defaultPipeline(columns: ColumnInfo[], target: string, exclude: readonly string[] = []): PipelineSpec {
+export function defaultPipeline(
+  columns: ColumnInfo[],
+  target: string,
+  exclude: readonly string[] = [],
+  options: { categories?: 'onehot' | 'codes' } = {},
+): PipelineSpec {
   const drop = columns.filter((c) => c.name === target || c.distinct === 1 || exclude.includes(c.name)).map((c) => c.name);
   const kept = columns.filter((c) => !drop.includes(c.name));
   const of = (type: FrameColumn['type']): string[] => kept.filter((c) => c.type === type).map((c) => c.name);
@@ -119,7 +126,8 @@ export function defaultPipeline(columns: ColumnInfo[], target: string, exclude: 
     steps.push({ kind: 'impute', columns: numbers, strategy: 'median', indicator: true });
     steps.push({ kind: 'scale', columns: numbers, method: 'standard' });
   }
-  if (categories.length > 0) {
+  if (categories.length > 0 && options.categories === 'codes') steps.push({ kind: 'encode', method: 'ordinal', columns: categories });
+  else if (categories.length > 0) {
     steps.push({ kind: 'impute', columns: categories, strategy: 'most_frequent' });
     steps.push({ kind: 'encode', method: 'onehot', columns: categories, minFrequency: 0.01, maxCategories: 30, unknown: 'infrequent' });
   }

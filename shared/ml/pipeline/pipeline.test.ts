@@ -129,6 +129,12 @@ describe('fitPipeline and transform', () => {
     expect(Array.from(transform(ignore.fitted, test).columns, (c) => c[0])).toEqual([0, 0, 0, 0]);
     const ord = fitPipeline({ steps: [{ kind: 'encode', method: 'ordinal', columns: ['c'] }] }, trainingRows(train), y, 1);
     expect(Array.from(transform(ord.fitted, test).columns[0]!)).toEqual([Number.NaN, 1, Number.NaN, 0, 2]);
+    // Ordinal codes are marked as categories for the trees, in training and after; a later step that changes them drops the mark.
+    expect(ord.train.categorical).toEqual([true]);
+    expect(transform(ord.fitted, test).categorical).toEqual([true]);
+    expect(oh.train.categorical).toBeUndefined();
+    const scaled = fitPipeline({ steps: [{ kind: 'encode', method: 'ordinal', columns: ['c'] }, { kind: 'scale', columns: ['c'], method: 'minmax' }] }, trainingRows(train), y, 1);
+    expect(scaled.train.categorical).toBeUndefined();
     const te = fitPipeline({ steps: [{ kind: 'encode', method: 'target', columns: ['c'], smoothing: 0 }] }, trainingRows(train), y, 1);
     const enc = transform(te.fitted, test).columns[0]!;
     expect(Array.from(enc)).toEqual([4.5, 4.5, 7, (1 + 2 + 3 + 8) / 4, 6]); // unseen → the training mean

@@ -99,14 +99,14 @@ export function fitPipeline(
 /** The output as a matrix; a column that is still one of the frame's own arrays is copied, so the two never alias. */
 function toMatrix(work: Work, frame: Frame): FeatureMatrix {
   const inputs = new Set<unknown>(frame.columns.map((c) => (c.type === 'category' ? c.codes : c.values)));
-  return {
+  const numbers = work.columns as Extract<FrameColumn, { type: 'number' }>[];
+  const matrix: FeatureMatrix = {
     rowCount: work.rowCount,
-    names: work.columns.map((c) => c.name),
-    columns: work.columns.map((c) => {
-      const values = (c as Extract<FrameColumn, { type: 'number' }>).values;
-      return inputs.has(values) ? values.slice() : values;
-    }),
+    names: numbers.map((c) => c.name),
+    columns: numbers.map((c) => (inputs.has(c.values) ? c.values.slice() : c.values)),
   };
+  if (numbers.some((c) => c.categorical === true)) matrix.categorical = numbers.map((c) => c.categorical === true);
+  return matrix;
 }
 
 function placeholder(column: InputColumn, n: number): FrameColumn {

@@ -598,7 +598,7 @@ export function applyStep(state: FittedStep, work: Work): Work {
           const s = c >= 0 && c < slots.length ? slots[c]! : -1;
           out[i] = s >= 0 ? s : Number.NaN;
         }
-        one(name, out);
+        replace.set(name, [{ col: { name, type: 'number', values: out, categorical: true }, from: [name] }]);
       }
       return rebuild(work, replace);
     case 'target':

@@ -106,6 +106,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'nonfinite.csv'), odd.join('\n') + '\n');
   writeFileSync(join(dir, 'header.csv'), 'a,b,c\n');
   writeFileSync(join(dir, 'one.csv'), 'when,x,flag\n2024-01-02,1.5,true\n');
+  // Duplicates that differ only where values are missing, NaN, or a signed zero; rows that are not duplicates.
+  writeFileSync(join(dir, 'dupes.csv'), 'x,y,z\n1,,a\n1,,a\n1,,b\nnan,2,a\nnan,2,a\n-0.0,3,\n0.0,3,\n0.0,3,\n,,\n,,\n5,6,c\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -247,6 +249,13 @@ describe.each(targets)('the quality report through $name', { timeout: 60_000 }, 
     // The few-valued column lists NaN and Infinity among its values.
     expect(report.columns[1]?.topValues?.values.map((v) => v.value)).toEqual(['0.0', '3.0', '4.0', '1.0', '2.0', 'inf', 'nan']);
     expect(report.correlations?.pearson?.values[0]?.[1]).toBeTypeOf('number');
+  });
+
+  it('counts duplicate rows exactly as SELECT DISTINCT does, missing values, NaN and signed zeros included', async () => {
+    await request('open', csv('dupes', join(dir, 'dupes.csv')));
+    const report = await request('profile', { table: 'dupes' });
+    // Distinct: (1,,a) (1,,b) (nan,2,a) (0,3,) (,,) (5,6,c) — six of eleven rows, as DuckDB's DISTINCT counts them.
+    expect(report.dataset).toMatchObject({ rows: 11, duplicateRows: 5 });
   });
 
   it('describes an empty table and a one-row table without failing', async () => {

@@ -25,10 +25,7 @@ export function datasetFacts(conn: DuckDBConnection, source: ProfileSource, colu
   };
 }
 
-/**
- * Distinct rows, and the most common missingness patterns, from one grouping of the rows: each distinct row once
- * with its count, then those grouped by which columns it misses (a pattern is a function of the row).
- */
+/** Distinct rows, and the most common missingness patterns (which columns go missing together). */
 function distinctRowsAndPatterns(
   conn: DuckDBConnection,
   source: ProfileSource,
@@ -37,27 +34,37 @@ function distinctRowsAndPatterns(
   rows: number,
 ): { distinct: number; patterns: MissingPattern[] } {
   if (columns.length === 0) return { distinct: rows, patterns: [] };
+  const distinct = distinctRows(conn, source, columns, rows);
   const shown = overview
     .filter((c) => c.missing > 0)
     .sort((a, b) => b.missing - a.missing)
     .slice(0, PATTERN_COLUMNS);
-  if (shown.length === 0) return { distinct: num(queryRow(conn, `SELECT count(*) FROM (SELECT DISTINCT * FROM ${source.from})`)[0]) ?? rows, patterns: [] };
+  if (shown.length === 0) return { distinct, patterns: [] };
   // Each pattern as an integer, the first column shown the highest bit (so it orders as the string of 0s and 1s would).
   const bits = shown.map((c, i) => `CAST(${quoteIdent(c.name)} IS NULL AS INTEGER) * ${2 ** (shown.length - 1 - i)}`).join(' + ');
-  const all = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const result = queryRows(
-    conn,
-    `SELECT p, n, sum(d) OVER () FROM (
-       SELECT ${bits} AS p, count(*) AS d, sum("__orchard_n") AS n FROM (SELECT ${all}, count(*) AS "__orchard_n" FROM ${source.from} GROUP BY ${all}) GROUP BY p)
-     ORDER BY n DESC, p LIMIT ${PATTERNS}`,
-  );
+  const result = queryRows(conn, `SELECT ${bits} AS p, count(*) AS n FROM ${source.from} GROUP BY p ORDER BY n DESC, p LIMIT ${PATTERNS}`);
   return {
-    distinct: num(result[0]?.[2]) ?? 0,
+    distinct,
     patterns: result.map(([pattern, n]) => ({
       missing: shown.filter((_c, i) => (Math.floor((num(pattern) ?? 0) / 2 ** (shown.length - 1 - i)) & 1) === 1).map((c) => c.name),
       rows: num(n) ?? 0,
     })),
   };
+}
+
+/**
+ * The number of distinct rows, exactly, from a 64-bit hash of each row: equal rows hash alike, so a row alone in
+ * its hash group is unlike every other; only rows that share a hash (duplicates, or in principle a collision) are
+ * compared value by value. Half the time of grouping by every column, and 8 bytes a row instead of the row.
+ */
+function distinctRows(conn: DuckDBConnection, source: ProfileSource, columns: ColumnInfo[], rows: number): number {
+  const all = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const groups = `SELECT hash(${all}) AS h, count(*) AS c FROM ${source.from} GROUP BY h`;
+  const [alone, shared] = queryRow(conn, `SELECT count(*) FILTER (WHERE c = 1), count(*) FILTER (WHERE c > 1) FROM (${groups})`).map(num);
+  if (alone === null || alone === undefined) return rows;
+  if (!shared) return alone;
+  const among = `SELECT DISTINCT * FROM ${source.from} WHERE hash(${all}) IN (SELECT h FROM (${groups}) WHERE c > 1)`;
+  return alone + (num(queryRow(conn, `SELECT count(*) FROM (${among})`)[0]) ?? 0);
 }
 
 /** Bytes per value by DuckDB type (plus one validity bit), strings as 16-byte headers plus text past 12 bytes. */

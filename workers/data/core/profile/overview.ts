@@ -50,7 +50,8 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
       if (!isNumberColumn(c)) return base;
       const x = numberExpr(c);
       const range = isDateType(c.type) ? [`CAST(min(${name}) AS VARCHAR)`, `CAST(max(${name}) AS VARCHAR)`] : [];
-      return [...base, `count(${x})`, `min(${x})`, `max(${x})`, `avg(${x})`, ...range];
+      // Every present value is a number (or NaN), so `count` is the finite count until finiteOnly refines it.
+      return [...base, `min(${x})`, `max(${x})`, `avg(${x})`, ...range];
     });
     const values = queryRow(conn, `SELECT ${parts.join(', ')} FROM ${source.from}`);
     let i = 0;
@@ -62,7 +63,7 @@ export function overviewOf(conn: DuckDBConnection, source: ProfileSource, column
         meanLength = num(values[i++]);
         textLength.set(c.name, { mean: meanLength, total: num(values[i++]) ?? 0 });
       } else if (isNumberColumn(c)) {
-        const facts: NumberFacts = { finite: num(values[i++]) ?? 0, min: num(values[i++]), max: num(values[i++]), mean: num(values[i++]), dateRange: null };
+        const facts: NumberFacts = { finite: count, min: num(values[i++]), max: num(values[i++]), mean: num(values[i++]), dateRange: null };
         if (isDateType(c.type)) {
           const [first, last] = [values[i++], values[i++]];
           facts.dateRange = first === null || first === undefined ? null : { min: String(first), max: String(last) };

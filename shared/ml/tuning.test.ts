@@ -104,6 +104,16 @@ describe('random search', () => {
     expect(c.trials.map((t) => t.params)).not.toEqual(a.trials.map((t) => t.params));
   });
 
+  it('tries the same configurations whatever one-valued settings the space also holds (random and TPE)', async () => {
+    const held: SearchSpace = [...space, { name: 'kept', type: 'categorical', choices: [true] }, { name: 'also', type: 'categorical', choices: [3] }];
+    for (const strategy of ['random', 'tpe'] as const) {
+      const score = async (p: Record<string, unknown>) => -((Number(p.f) - 0.3) ** 2) - Number(p.i);
+      const plain = await tune(space, score, { strategy, direction: 'maximize', seed: 5, maxTrials: 14, startupTrials: 4 });
+      const more = await tune(held, score, { strategy, direction: 'maximize', seed: 5, maxTrials: 14, startupTrials: 4 });
+      expect(more.trials.map(({ params: { kept, also, ...rest } }) => ({ kept, also, rest }))).toEqual(plain.trials.map((t) => ({ kept: true, also: 3, rest: t.params })));
+    }
+  });
+
   it('needs a budget', async () => {
     await expect(tune(space, async () => 0, { strategy: 'random', direction: 'maximize', seed: 1 })).rejects.toThrow(HostError);
   });

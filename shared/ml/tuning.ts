@@ -246,8 +246,12 @@ function fromInternal(d: Dimension, x: number): CategoricalValue {
   return Math.min(d.high, Math.max(d.low, v));
 }
 
+/**
+ * A uniform draw along one dimension. A dimension with one value (a setting the search holds, such as a run's
+ * other parameters) takes no draw, so adding or removing one never changes the configurations a seed tries.
+ */
 function sampleUniform(d: Dimension, random: () => number): number {
-  if (d.type === 'categorical') return Math.min(d.choices.length - 1, Math.floor(random() * d.choices.length));
+  if (d.type === 'categorical') return d.choices.length === 1 ? 0 : Math.min(d.choices.length - 1, Math.floor(random() * d.choices.length));
   const { lo, hi } = internalRange(d);
   return lo + random() * (hi - lo);
 }
@@ -334,6 +338,7 @@ function proposeTpe(dims: Dimension[], completed: CompletedPoint[], maximize: bo
     const goodObs = good.map((p) => p.x[j]!);
     const badObs = bad.map((p) => p.x[j]!);
     if (d.type === 'categorical') {
+      if (d.choices.length === 1) return 0;
       const l = categoricalParzen(goodObs, d.choices.length);
       const g = categoricalParzen(badObs, d.choices.length);
       return pickBest(TPE_CANDIDATES, () => sampleCategorical(l, random), (c) => Math.log(l[c]!) - Math.log(g[c]!));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, DataProgress, TableInfo } from '../../shared/protocol/data-worker.js';
 import { lastRecordEnd } from './core/csv-stream.js';
 import type { DataEngine } from './core/engine.js';
+import { COMPRESSED_DATABASE } from './core/load-context.js';
 import { dispatchDataRequest } from './core/server.js';
 import { createNodeDataEngine } from './platform.node.js';
 
@@ -46,10 +47,12 @@ beforeAll(async () => {
     return `${id},${n},${i % 3},${row(i)}`;
   });
   writeFileSync(file('late-fraction.csv'), `key,n,small,id,amount,name,day,note\n${counted.join('\n')}\n`);
+  // Plain, repetitive columns, as most tables have: what compression is for.
+  writeFileSync(file('repetitive.csv'), `id,code,city,amount\n${Array.from({ length: 250_000 }, (_, i) => `${i},${i % 7},${['Oslo', 'Lima', 'Pune', 'Kobe', 'Graz'][i % 5]},${(i % 1000) / 10}`).join('\n')}\n`);
   const text = rows.slice(0, 30_000);
   text[25_000] = text[25_000]!.replace(/^\d+/, '12abc');
   writeFileSync(file('late-text.csv'), `id,amount,name,day,note\n${text.join('\n')}\n`);
-  [streamed, whole] = await Promise.all([createNodeDataEngine({ aboveBytes: 0, chunkBytes: CHUNK, parquetBatchRows: 7000, parquetWholeBytes: 0 }), createNodeDataEngine()]);
+  [streamed, whole] = await Promise.all([createNodeDataEngine({ aboveBytes: 0, chunkBytes: CHUNK, parquetBatchRows: 7000, parquetWholeBytes: 0, compressAboveBytes: 0 }), createNodeDataEngine()]);
 });
 
 afterAll(() => {
@@ -211,6 +214,27 @@ describe('a CSV read in chunks', () => {
     });
     expect([info.rows, info.columns[1]]).toEqual([30_000, { name: 'amount', type: 'VARCHAR', kind: 'text', missing: expect.any(Number) as number }]);
     streamed.close({ table: info.table });
+  });
+
+  it('keeps a table expected to be big compressed in memory: under half the memory of the same rows uncompressed', async () => {
+    // The streamed engine compresses every table (its threshold is 0); the other keeps the default, 512 MB.
+    for (const engine of [streamed, whole]) {
+      const { conn } = engine.access;
+      const used = () => Number(conn.query("SELECT sum(memory_usage_bytes)::DOUBLE FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'").getChildAt(0)?.get(0) ?? 0);
+      const before = used();
+      const info = await open(engine, 'repetitive.csv');
+      const kept = used() - before;
+      const where = conn.query(`SELECT database_name FROM duckdb_tables() WHERE table_name = '${info.table}'`).getChildAt(0)?.get(0);
+      expect(where).toBe(engine === streamed ? COMPRESSED_DATABASE : 'memory');
+      // The same rows in DuckDB's default in-memory database, which does not compress; names resolve in both.
+      conn.query(`CREATE TABLE memory.main.plain_copy AS SELECT * FROM ${info.table}`);
+      const plain = used() - before - kept;
+      conn.query('DROP TABLE memory.main.plain_copy');
+      expect(await dispatchDataRequest(engine, 'page', { table: info.table, offset: 249_999, limit: 1 })).toMatchObject({ rows: [[249_999, 1, 'Graz', 99.9]] });
+      engine.close({ table: info.table });
+      if (engine === streamed) expect(kept).toBeLessThan(plain / 2);
+      else expect(kept).toBe(plain);
+    }
   });
 
   it('says the table is too large for memory, with the rows read, and leaves nothing', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/protocol/data-worker.js';
 import type { ColumnInfo, DatasetFormat } from '../../../shared/schema/project.js';
 import { tableToRows } from './cells.js';
-import { quoteIdent, type StreamTuning } from './load-context.js';
+import { COMPRESS_ABOVE_BYTES, COMPRESSED_DATABASE, createTablesIn, expectedTableBytes, quoteIdent, type StreamTuning } from './load-context.js';
 import { loadTable, tableToParquet } from './load.js';
 import { previewFile } from './preview.js';
 import type { DataPlatform } from './platform.js';
@@ -54,6 +54,9 @@ export class DataEngine {
     // Never reach for the network: a missing extension must fail at once, not try to download.
     this.conn.query('SET autoinstall_known_extensions = false');
     this.conn.query('SET autoload_known_extensions = false');
+    // Big tables go to a compressed in-memory database (see COMPRESSED_DATABASE).
+    this.conn.query(`ATTACH ':memory:' AS ${COMPRESSED_DATABASE} (COMPRESS)`);
+    createTablesIn(this.conn, 'memory');
   }
 
   get version(): string {
@@ -67,12 +70,21 @@ export class DataEngine {
     const n = ++this.loads;
     const staging = `__orchard_load_${n}`;
     const parts = { db: this.db, conn: this.conn, platform: this.platform, ...(this.streaming === undefined ? {} : { streaming: this.streaming }) };
+    const compress = expectedTableBytes(format, await this.sourceBytes(source)) > (this.streaming?.compressAboveBytes ?? COMPRESS_ABOVE_BYTES);
     try {
       const request = { fileName, format, source, isCancelled, ...(args.options === undefined ? {} : { options: args.options }) };
-      const loaded = await loadTable(parts, request, staging, `orchard_file_${n}.${format}`, onProgress);
+      if (compress) createTablesIn(this.conn, COMPRESSED_DATABASE);
+      let loaded: Awaited<ReturnType<typeof loadTable>>;
+      try {
+        loaded = await loadTable(parts, request, staging, `orchard_file_${n}.${format}`, onProgress);
+      } finally {
+        if (compress) createTablesIn(this.conn, 'memory');
+      }
       const columns = loaded.columns;
       const rows = Number(this.conn.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdent(staging)}`).getChildAt(0)?.get(0) ?? 0);
       this.replace(table, staging);
+      // DuckDB compresses at checkpoints, which it makes by itself every 16 MB written: this one takes the tail.
+      if (compress) this.conn.query(`CHECKPOINT ${COMPRESSED_DATABASE}`);
       const info: TableInfo = { table, rows, columns, read: loaded.read, notes: loaded.notes };
       this.tables.set(table.toLowerCase(), {
         ...info,
@@ -178,6 +190,16 @@ export class DataEngine {
     } catch (err) {
       this.conn.query('ROLLBACK');
       throw err;
+    }
+  }
+
+  /** The size of a file to load (0 when it cannot be read: the loader then says why). */
+  private async sourceBytes(source: FileSource): Promise<number> {
+    if (source.kind === 'bytes') return source.bytes.byteLength;
+    try {
+      return (await this.platform.readHead(source.path, 0)).size;
+    } catch {
+      return 0;
     }
   }
 

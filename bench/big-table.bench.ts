@@ -12,6 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { profileTable } from '../workers/data/core/profile/profile.js';
 import { createNodeDataEngine } from '../workers/data/platform.node.js';
 import { writeSection } from './doc.js';
+import { wideTableSql } from './report.bench.js';
 
 const ROWS = 14_500_000;
 
@@ -48,13 +49,7 @@ const dir = await mkdtemp(join(tmpdir(), 'orchard-big-'));
 try {
   const file = join(dir, 'big.parquet');
   const native = await (await DuckDBInstance.create(':memory:')).connect();
-  const cols: string[] = ['i AS id'];
-  for (let k = 0; k < 8; k++) cols.push(`CASE WHEN hash(i, ${k}) % 20 = 0 THEN NULL ELSE ((hash(i, ${k + 100}) % 100000) / 100.0) * ${k + 1} END AS num_${k}`);
-  for (let k = 0; k < 4; k++) cols.push(`(hash(i, ${k + 200}) % ${[3, 12, 50, 400][k]})::INT AS int_${k}`);
-  for (let k = 0; k < 5; k++) cols.push(`CASE WHEN hash(i, ${k + 300}) % 33 = 0 THEN NULL ELSE 'cat_' || (hash(i, ${k + 400}) % ${[2, 5, 9, 30, 200][k]}) END AS cat_${k}`);
-  cols.push(`DATE '2015-01-01' + INTERVAL (hash(i, 500) % 3000) DAY AS day`);
-  cols.push(`CASE WHEN hash(i, 600) % 4 = 0 THEN 'yes' ELSE 'no' END AS target`);
-  await native.run(`COPY (SELECT ${cols.join(', ')} FROM range(${ROWS}) t(i)) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
+  await native.run(`COPY (${wideTableSql(ROWS)}) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
   const size = (await stat(file)).size;
   const bytes = new Uint8Array(await readFile(file));
   const outcomes = [await run(bytes, true), await run(bytes, false)];
@@ -65,7 +60,7 @@ try {
     'big',
     `## A table near the engine's limits, ${ROWS.toLocaleString('en')} × 20
 
-A generated Parquet file of ${(size / 1e6).toFixed(0)} MB (the size a 2 GB CSV takes once imported), opened from bytes as
+The import and report benchmark's generated table as a Parquet file of ${(size / 1e6).toFixed(0)} MB (about what a 2 GB CSV becomes once imported), opened from bytes as
 the renderer opens a stored copy, then the full quality report with a target. DuckDB-WASM has 3.1 GB for tables
 and queries.
 

@@ -9,9 +9,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { profileTable } from '../workers/data/core/profile/profile.js';
 import { createNodeDataEngine } from '../workers/data/platform.node.js';
 
-export async function reportBench(dir: string, rows: number): Promise<string> {
-  const file = join(dir, 'wide.csv');
-  const native = await (await DuckDBInstance.create(':memory:')).connect();
+/**
+ * The generated 20-column table (native DuckDB SQL): 8 decimals with 5% missing, 4 integer codes, 5 categories
+ * with 3% missing, a date and a yes/no target.
+ */
+export function wideTableSql(rows: number): string {
   const cols: string[] = ['i AS id'];
   for (let k = 0; k < 8; k++) cols.push(`CASE WHEN hash(i, ${k}) % 20 = 0 THEN NULL ELSE ((hash(i, ${k + 100}) % 100000) / 100.0) * ${k + 1} END AS num_${k}`);
   for (let k = 0; k < 4; k++) cols.push(`(hash(i, ${k + 200}) % ${[3, 12, 50, 400][k]})::INT AS int_${k}`);
@@ -20,7 +22,13 @@ export async function reportBench(dir: string, rows: number): Promise<string> {
   }
   cols.push(`DATE '2015-01-01' + INTERVAL (hash(i, 500) % 3000) DAY AS day`);
   cols.push(`CASE WHEN hash(i, 600) % 4 = 0 THEN 'yes' ELSE 'no' END AS target`);
-  await native.run(`COPY (SELECT ${cols.join(', ')} FROM range(${rows}) t(i)) TO '${file}' (FORMAT csv, HEADER)`);
+  return `SELECT ${cols.join(', ')} FROM range(${rows}) t(i)`;
+}
+
+export async function reportBench(dir: string, rows: number): Promise<string> {
+  const file = join(dir, 'wide.csv');
+  const native = await (await DuckDBInstance.create(':memory:')).connect();
+  await native.run(`COPY (${wideTableSql(rows)}) TO '${file}' (FORMAT csv, HEADER)`);
 
   const engine = await createNodeDataEngine();
   // The load's own statements, to replay natively (the file's name in the WASM engine becomes its path).

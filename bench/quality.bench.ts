@@ -223,7 +223,7 @@ export function qualityMarkdown(rows: QualityRow[]): string {
       '',
       "The same splits with the category columns ordinal encoded (`defaultPipeline`'s `categories: 'codes'`, missing",
       "values left missing) instead of one-hot: Orchard's boosting splits those codes by sets of categories",
-      '(LightGBM-style, see `shared/ml/models/hist-tree.ts`); XGBoost gets the same matrix with those features typed as',
+      '(LightGBM-style, see `shared/ml/models/category-split.ts`); XGBoost gets the same matrix with those features typed as',
       'categories (`enable_categorical`, its default category splits). Same trees, leaves and regularisation as above.',
       '',
       '| dataset | features (one-hot → codes) | metric | Orchard, one-hot | Orchard, native | XGBoost, native | gap (native) |',

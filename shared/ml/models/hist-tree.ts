@@ -1,5 +1,6 @@
 import type { BinnedMatrix } from './binning.js';
 import type { HistogramHelper } from './parallel.js';
+import { CategorySplit } from './category-split.js';
 import { BLOCK, buildGhHistogram, partitionRows } from './hist-kernels.js';
 import { FIXED_MAX_FEATURES, WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory, type WasmHist } from './wasm-hist.js';
 
@@ -36,13 +37,9 @@ import { FIXED_MAX_FEATURES, WASM_PAGE, wasmHist, wasmHistBytes, wasmMemory, typ
  * Missing values are one extra bin per feature; a split tries them on both sides and keeps the better as the
  * node's default direction (with no missing rows in the node, the default is the side with more rows).
  *
- * Categories (gh mode, features marked `categorical`, whose bin b is category code b; see `categoryEdges`) split
- * by sets, as LightGBM does with its default settings: a feature of at most 4 categories tries each category
- * against the rest; otherwise the node's categories with at least 10 rows are sorted by G/(H + 10) and the best
- * prefix from either end of that order, of at most 32 categories, goes left, scored with 10 added to the L2
- * penalty, trying a cut only after each further 100 rows and keeping 100 rows on the right. The missing bin is one
- * of the categories, and the node's default direction is its side; rarer categories, and categories the
- * training rows never had, go right.
+ * Categories (gh mode, features marked `categorical`, whose bin b is category code b) split by sets of bins,
+ * chosen as LightGBM does (category-split.ts). The missing bin is one of the categories, and the node's default
+ * direction is its side; rarer categories, and categories the training rows never had, go right.
  */
 
 /** How a grower measures splits: gradient statistics, or class weights with an impurity criterion. */
@@ -58,16 +55,9 @@ export interface GrowerOptions {
   minSplitGain?: number;
   /** Features sampled per node (random forests); 0 or ≥ nFeatures means all, with histogram subtraction. */
   nodeFeatures?: number;
-  /** Per feature, 1 when its bins are category codes to split by sets (gh mode only; see the notes above). */
+  /** Per feature, 1 when its bins are category codes to split by sets (gh mode only; see category-split.ts). */
   categorical?: Uint8Array | null;
 }
-
-/** Category splits as LightGBM's defaults make them (max_cat_to_onehot, cat_smooth, cat_l2, max_cat_threshold, min_data_per_group). */
-const CAT_ONE_VS_REST = 4;
-const CAT_SMOOTH = 10;
-const CAT_L2 = 10;
-const CAT_MAX_LEFT = 32;
-const CAT_GROUP_ROWS = 100;
 
 /** Per-row statistics for one tree. */
 export type GrowInput =
@@ -198,12 +188,9 @@ export class HistTreeGrower {
   private cats: (Uint8Array | null)[] = [];
   private bCats: (Uint8Array | null)[] = [];
   private readonly categorical: Uint8Array | null;
-  // Category split scratch: candidate bins, their sort keys, a candidate set and the best set so far.
-  private readonly catOrder = new Int32Array(256);
-  private readonly catKey = new Float64Array(256);
-  private readonly catSet = new Uint8Array(256);
+  private readonly catSplit = new CategorySplit();
+  /** The best category set so far in `findBest` (the missing bin's entry 0). */
   private readonly catBest = new Uint8Array(256);
-  private readonly catLeft = new Float64Array(3);
   private featScratch: Int32Array;
   /** Row r's gradient and hessian at 2r and 2r+1 (gh mode), copied in at the start of each tree. */
   private gh: Float64Array;
@@ -807,16 +794,17 @@ export class HistTreeGrower {
         const base = this.offsets[f]! * 3;
         const nb = this.data.nBins[f]!;
         if (categorical && categorical[f] === 1) {
-          const gain = this.categorySplit(h, base, nb, G, H, count, parentScore, lambda, minLeaf, minW);
+          const cs = this.catSplit;
+          const gain = cs.best(h, base, nb, G, H, count, parentScore, lambda, minLeaf, minW);
           if (gain > bestGain) {
             bestGain = gain;
             bestF = f;
             bestBin = -1;
-            bestDl = this.catSet[nb]!;
+            bestDl = cs.set[nb]!;
             bestCat = true;
-            this.catBest.set(this.catSet);
+            this.catBest.set(cs.set);
             this.catBest[nb] = 0;
-            bestLeft.set(this.catLeft);
+            bestLeft.set(cs.left);
           }
           continue;
         }
@@ -946,112 +934,4 @@ export class HistTreeGrower {
     }
   }
 
-  /**
-   * The best set split of a categorical feature (histogram `h` from `base`, `nb` categories and the missing bin
-   * at nb) by the rules in the notes at the top: returns its gain (-Infinity when no set is allowed), with the set
-   * in `catSet` (1 for the bins that go left, the missing bin included) and the left side's [G, H, count] in `catLeft`.
-   */
-  private categorySplit(
-    h: Float64Array,
-    base: number,
-    nb: number,
-    G: number,
-    H: number,
-    count: number,
-    parentScore: number,
-    lambda: number,
-    minLeaf: number,
-    minW: number,
-  ): number {
-    const set = this.catSet;
-    set.fill(0, 0, nb + 1);
-    let best = -Infinity;
-    if (nb <= CAT_ONE_VS_REST) {
-      let pick = -1;
-      for (let b = 0; b <= nb; b++) {
-        const k = base + b * 3;
-        const cl = h[k + 2]!;
-        const hl = h[k + 1]!;
-        if (cl < minLeaf || count - cl < minLeaf || hl < minW || H - hl < minW) continue;
-        const gl = h[k]!;
-        const gr = G - gl;
-        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
-        if (gain > best) {
-          best = gain;
-          pick = b;
-        }
-      }
-      if (pick >= 0) {
-        set[pick] = 1;
-        const k = base + pick * 3;
-        this.catLeft[0] = h[k]!;
-        this.catLeft[1] = h[k + 1]!;
-        this.catLeft[2] = h[k + 2]!;
-      }
-      return best;
-    }
-    // Categories with enough rows, in the order of their smoothed mean gradient (ties by code).
-    const order = this.catOrder;
-    const key = this.catKey;
-    let used = 0;
-    for (let b = 0; b <= nb; b++) {
-      const k = base + b * 3;
-      if (h[k + 2]! < CAT_SMOOTH) continue;
-      const v = h[k]! / (h[k + 1]! + CAT_SMOOTH);
-      let i = used++;
-      while (i > 0 && key[i - 1]! > v) {
-        key[i] = key[i - 1]!;
-        order[i] = order[i - 1]!;
-        i--;
-      }
-      key[i] = v;
-      order[i] = b;
-    }
-    const most = Math.min(CAT_MAX_LEFT, (used + 1) >> 1);
-    const l2 = lambda + CAT_L2;
-    let bestFrom = 0;
-    let bestTake = 0;
-    for (let dir = 0; dir < 2; dir++) {
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      let group = 0;
-      for (let i = 0; i < used && i < most; i++) {
-        const k = base + order[dir === 0 ? i : used - 1 - i]! * 3;
-        gl += h[k]!;
-        hl += h[k + 1]!;
-        cl += h[k + 2]!;
-        group += h[k + 2]!;
-        if (cl < minLeaf || hl < minW) continue;
-        const cr = count - cl;
-        if (cr < minLeaf || cr < CAT_GROUP_ROWS || H - hl < minW) break;
-        if (group < CAT_GROUP_ROWS) continue;
-        group = 0;
-        const gr = G - gl;
-        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (H - hl + l2) - parentScore;
-        if (gain > best) {
-          best = gain;
-          bestFrom = dir;
-          bestTake = i + 1;
-        }
-      }
-    }
-    if (bestTake > 0) {
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      for (let i = 0; i < bestTake; i++) {
-        const b = order[bestFrom === 0 ? i : used - 1 - i]!;
-        set[b] = 1;
-        const k = base + b * 3;
-        gl += h[k]!;
-        hl += h[k + 1]!;
-        cl += h[k + 2]!;
-      }
-      this.catLeft[0] = gl;
-      this.catLeft[1] = hl;
-      this.catLeft[2] = cl;
-    }
-    return best;
-  }
 }

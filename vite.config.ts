@@ -15,5 +15,10 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
   },
-  server: { host: '127.0.0.1', fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] } },
+  server: {
+    host: '127.0.0.1',
+    fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] },
+    // Cross-origin isolated, as both hosts serve the built app: the data worker's DuckDB then runs on several threads.
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
 });

@@ -28,13 +28,18 @@ export function contentSecurityPolicy(opts: { dev?: boolean } = {}): string {
   }).join('; ');
 }
 
-/** Headers every response of the app carries, in either host. */
+/**
+ * Headers every response of the app carries, in either host. COOP plus COEP make the page cross-origin isolated,
+ * which is what lets the data worker run DuckDB on several threads (SharedArrayBuffer); everything the app loads is
+ * its own, so `require-corp` refuses nothing it needs.
+ */
 export function securityHeaders(opts: { dev?: boolean } = {}): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(opts),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
 }

@@ -7,6 +7,7 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 // will resolve it by package name; the file is imported by path and typed as `BrowserBlocking` below.
 import * as blocking from '../../node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs';
 import { DataEngine } from './core/engine.js';
+import { startThreadedDuckDB, threadsAvailable } from './threads/start.web.js';
 import { readParquetRowGroups, writeParquetBatches } from './core/parquet-batches.js';
 import { NO_PATHS, type DataPlatform } from './core/platform.js';
 
@@ -34,8 +35,18 @@ export const webPlatform: DataPlatform = {
     writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 };
 
-/** Loads both WebAssembly modules (DuckDB picks its exception-handling build where the browser has it). */
+/**
+ * Starts the data engine. A cross-origin-isolated page (both hosts send COOP and COEP) gets DuckDB's threaded
+ * build, one DuckDB thread per core up to MAX_THREADS, behind a relay worker (threads/); anywhere else, the
+ * single-threaded blocking build runs in this worker (DuckDB picks its exception-handling build where the
+ * browser has it).
+ */
 export async function createWebDataEngine(): Promise<DataEngine> {
+  const threads = threadsAvailable();
+  if (threads > 1) {
+    const [db] = await Promise.all([startThreadedDuckDB(threads), initParquet({ module_or_path: parquetWasm })]);
+    return new DataEngine(db.asBindings(), { ...webPlatform, name: `browser, ${threads} threads` });
+  }
   const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
   const [db] = await Promise.all([
     duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.BROWSER_RUNTIME),

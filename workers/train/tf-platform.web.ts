@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -8,7 +9,9 @@ import { chooseBackend, type BackendChoice, type GpuAdapterSummary, type ProbeOp
 /**
  * The browser side of training (a Web Worker): WebGPU, WASM, WebGL and CPU. The three .wasm builds come through
  * Vite `?url` imports, so they ship inside the bundle and nothing is fetched from outside it. WebGL in a worker
- * runs on an OffscreenCanvas; the threaded WASM build is used only where the page is cross-origin isolated.
+ * runs on an OffscreenCanvas. The threaded WASM build stays off although the app is cross-origin isolated: its
+ * thread workers fail to start from this bundled module worker (the backend's init then fails, as the modelling
+ * end-to-end test showed), and the SIMD build is the one measured in docs/benchmarks.md.
  */
 
 /** The subset of the WebGPU API the adapter check reads (the DOM typings are not part of the worker build). */
@@ -26,6 +29,7 @@ let prepared = false;
 /** Gives the WASM backend the bundled file URLs; must run before the backend first initialises (idempotent). */
 export function prepareWebTf(): void {
   if (prepared) return;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,

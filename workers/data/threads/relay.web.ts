@@ -2,7 +2,7 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 import { CHUNK_BYTES, CHUNK_LENGTH, DONE, FAILED, MORE, STATE, TOTAL_LENGTH, type RelayRequest } from './protocol.web.js';
 
 /**
- * The relay worker (see protocol.ts): holds DuckDB's threaded build behind its AsyncDuckDB API and answers the
+ * The relay worker (see protocol.web.ts): holds DuckDB's threaded build behind its AsyncDuckDB API and answers the
  * data worker's requests, one at a time, into shared memory.
  */
 
@@ -12,6 +12,12 @@ let control: Int32Array | null = null;
 let data: Uint8Array | null = null;
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Rejects once DuckDB's worker has died (a WebAssembly abort). AsyncDuckDB then drops its pending requests without
+ * settling them, so every answer races this, and the waiting data worker gets an error instead of waiting forever.
+ */
+let stopped: Promise<never> = new Promise(() => undefined);
 
 /** Starts DuckDB; answered by a plain message, since the data worker is not blocked yet. */
 async function init(request: Extract<RelayRequest, { op: 'init' }>): Promise<void> {
@@ -23,6 +29,10 @@ async function init(request: Extract<RelayRequest, { op: 'init' }>): Promise<voi
     const script = new URL(shim);
     script.searchParams.set('worker', coiWorker);
     const worker = new Worker(script);
+    stopped = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => reject(new Error(`DuckDB stopped: ${event.message || 'its worker failed'}. Reload the window to go on.`)));
+    });
+    stopped.catch(() => undefined);
     db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
     await db.instantiate(coiModule, pthreadWorker);
     self.postMessage({ ready: true });
@@ -90,7 +100,7 @@ self.addEventListener('message', (event: MessageEvent<RelayRequest>) => {
   queue = queue.then(async () => {
     if (request.op === 'init') return init(request);
     try {
-      reply(await answer(request), DONE);
+      reply(await Promise.race([answer(request), stopped]), DONE);
     } catch (err) {
       reply(encoder.encode(err instanceof Error ? err.message : String(err)), FAILED);
     }

@@ -136,12 +136,13 @@ function isContinuous(conn: DuckDBConnection, open: { table: string }, name: str
 
 /**
  * A continuous target as TARGET_QUANTILES bins of (nearly) equal size, so every partition gets its share of low,
- * middle and high values; missing values are a class of their own. Labels name each bin's range.
+ * middle and high values; missing values are a class of their own. Labels name each bin's range. Ties are
+ * broken by row, so a bin's edge falls on the same rows whatever the thread count (DuckDB's sort is not stable).
  */
 function quantileCodes(conn: DuckDBConnection, open: { table: string; rows: number }, name: string): ClassCodes {
   const col = quoteIdent(name);
   const result = conn.query(
-    `SELECT rowid::UINTEGER AS r, CASE WHEN ${col} IS NULL THEN ${TARGET_QUANTILES} ELSE ntile(${TARGET_QUANTILES}) OVER (PARTITION BY ${col} IS NULL ORDER BY ${col}) - 1 END::INTEGER AS c, ${col}::DOUBLE AS v FROM ${quoteIdent(open.table)}`,
+    `SELECT rowid::UINTEGER AS r, CASE WHEN ${col} IS NULL THEN ${TARGET_QUANTILES} ELSE ntile(${TARGET_QUANTILES}) OVER (PARTITION BY ${col} IS NULL ORDER BY ${col}, rowid) - 1 END::INTEGER AS c, ${col}::DOUBLE AS v FROM ${quoteIdent(open.table)}`,
   );
   const rows = result.getChildAt(0)?.toArray() as Uint32Array;
   const bins = result.getChildAt(1)?.toArray() as Int32Array;

@@ -1,4 +1,4 @@
-import type { ArrowInsertOptions, DuckDBBindings, DuckDBConfig, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import type { ArrowInsertOptions, DuckDBBindings, DuckDBConfig } from '@duckdb/duckdb-wasm/blocking';
 import { RecordBatchReader, tableFromIPC, type Table } from 'apache-arrow';
 import { CHUNK_BYTES, CHUNK_LENGTH, CONTROL_WORDS, DONE, FAILED, MORE, STATE, TOTAL_LENGTH, WAITING, type RelayRequest, type ThreadedBundle } from './protocol.web.js';
 
@@ -49,6 +49,7 @@ export class ThreadedDuckDB {
     for (;;) {
       Atomics.wait(this.control, STATE, WAITING);
       const state = Atomics.load(this.control, STATE);
+      if (state === WAITING) continue;
       const length = Atomics.load(this.control, CHUNK_LENGTH);
       answer ??= new Uint8Array(Atomics.load(this.control, TOTAL_LENGTH));
       answer.set(this.data.subarray(0, length), at);
@@ -63,7 +64,7 @@ export class ThreadedDuckDB {
     }
   }
 
-  text(request: RelayRequest): string {
+  private text(request: RelayRequest): string {
     return this.decoder.decode(this.call(request));
   }
 
@@ -134,9 +135,5 @@ export class ThreadedConnection {
 
   close(): void {
     this.db.call({ op: 'disconnect', conn: this.id });
-  }
-
-  asConnection(): DuckDBConnection {
-    return this as unknown as DuckDBConnection;
   }
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { View } from 'vega';
 import type { VisualizationSpec } from 'vega-embed';
 
 interface Props {
@@ -29,6 +30,26 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
     () => undefined,
   );
   return run;
+}
+
+/** vega's View with its first run started in a task of its own, after vega's parse (loaded once). */
+let laterView: Promise<typeof View> | null = null;
+function viewRunningLater(): Promise<typeof View> {
+  laterView ??= import('vega').then(({ View: VegaView }) => {
+    return class ViewRunningLater extends VegaView {
+      private started = false;
+      // vega passes (encode, prerun, postrun) along, which its typings leave out.
+      override async runAsync(...args: unknown[]): Promise<this> {
+        if (!this.started) {
+          this.started = true;
+          await nextTask();
+        }
+        await (VegaView.prototype.runAsync as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+        return this;
+      }
+    };
+  });
+  return laterView;
 }
 
 /** True once the element is within a screen of the viewport (always true where IntersectionObserver is missing). */
@@ -65,25 +86,12 @@ export function VegaChart({ spec, label, onSelect, testId, renderer = 'svg' }: P
     let finalize: (() => void) | null = null;
     void (async () => {
       try {
-        const [{ default: embed }, { compile }, { View }] = await Promise.all([import('vega-embed'), import('vega-lite'), import('vega')]);
-        /** A view whose first run starts in a task of its own, after vega's parse. */
-        class ViewRunningLater extends View {
-          private started = false;
-          // vega passes (encode, prerun, postrun) along, which its typings leave out.
-          override async runAsync(...args: unknown[]): Promise<this> {
-            if (!this.started) {
-              this.started = true;
-              await nextTask();
-            }
-            await (View.prototype.runAsync as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-            return this;
-          }
-        }
+        const [{ default: embed }, { compile }, viewClass] = await Promise.all([import('vega-embed'), import('vega-lite'), viewRunningLater()]);
         // Three tasks: vega-lite's compile, vega's parse, the first run and render (each ~30-50 ms on the first, cold chart).
         const compiled = await inTurn(async () => (cancelled ? null : compile(spec as Parameters<typeof compile>[0]).spec));
         const result = await inTurn(async () => {
           if (cancelled || compiled === null || ref.current === null) return null;
-          const options = { mode: 'vega', hover: false, actions: false, ast: true, renderer, tooltip: true, viewClass: ViewRunningLater } as const;
+          const options = { mode: 'vega', hover: false, actions: false, ast: true, renderer, tooltip: true, viewClass } as const;
           return embed(ref.current, compiled, options);
         });
         if (result === null) return;

@@ -153,7 +153,8 @@ ${row('load CSV, against native on 1 thread', appRuns.best.load, node.best.load,
 ${row('quality report, against native on 1 thread', appRuns.best.report, node.best.report, nativeReport1)}
 
 Target: within 2× of native DuckDB, which runs on every core. Engine start-up, not counted above: ${s(app.startMs)} s in
-the app. The single-thread rows show the engine-for-engine gap.
+the app. The single-thread rows show the engine-for-engine gap. Times on a shared machine vary from run to run
+(native DuckDB's own by up to 2×), so compare the ratios within one run.
 
 The report's five slowest statements in the Node engine (seconds), with native DuckDB's time for the same statement:
 

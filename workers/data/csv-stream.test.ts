@@ -233,7 +233,8 @@ describe('a CSV read in chunks', () => {
       expect(await dispatchDataRequest(engine, 'page', { table: info.table, offset: 249_999, limit: 1 })).toMatchObject({ rows: [[249_999, 1, 'Graz', 99.9]] });
       engine.close({ table: info.table });
       if (engine === streamed) expect(kept).toBeLessThan(plain / 2);
-      else expect(kept).toBe(plain);
+      // Uncompressed like the copy (give or take the blocks DuckDB's threads leave part-filled).
+      else expect(Math.abs(kept - plain)).toBeLessThan(plain * 0.15);
     }
   });
 

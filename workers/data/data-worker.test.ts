@@ -24,7 +24,7 @@ describe('the data worker thread', () => {
     const early = await client.request('page', { table: 't', offset: 0, limit: 1 }).catch((e: unknown) => e);
     expect(early).toMatchObject({ name: 'NotInitialised', message: expect.stringMatching(/send "init" before "page"/) });
     await expect(client.request('open', { table: 't', fileName: 't.csv', format: 'csv', source: { kind: 'path', path: TITANIC } })).rejects.toMatchObject({ name: 'NotInitialised' });
-    expect((await client.request('init', {})).version).toMatch(/^DuckDB v.* \(node\)$/);
+    expect((await client.request('init', {})).version).toMatch(/^DuckDB v.* \(node(, \d threads)?\)$/);
     const info = await client.request('open', { table: 't', fileName: 'titanic.csv', format: 'csv', source: { kind: 'path', path: TITANIC } });
     expect(info.rows).toBe(891);
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,7 @@ import { readFileRange } from './read-range.node.js';
 import { readParquetRowGroups, writeParquetBatches } from './core/parquet-batches.js';
 import type { StreamTuning } from './core/load-context.js';
 import type { DataPlatform } from './core/platform.js';
+import { nodeThreads, startNodeThreadedDuckDB } from './threads/threads.node.js';
 
 /**
  * The Node side of the data worker: DuckDB-WASM's Node blocking build reading files straight from disk, and
@@ -67,9 +69,25 @@ export const nodePlatform = (duckdb: DuckDBNodeBlocking): DataPlatform => ({
     writeParquetBatches({ Table: ParquetTable, transformParquetStream }, next, new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build()),
 });
 
-/** Starts DuckDB-WASM (about a second) and returns an engine on it; `streaming` as for DataEngine. */
+/**
+ * Starts DuckDB-WASM (about a second) and returns an engine on it; `streaming` as for DataEngine. With more than
+ * one core (nodeThreads), DuckDB's threaded build, as in the renderer (threads/threads.node.ts): its file
+ * system is the browser's, so a file named by path is read into memory and registered as bytes. Otherwise the
+ * single-threaded blocking build, which reads files straight from disk.
+ */
 export async function createNodeDataEngine(streaming?: StreamTuning): Promise<DataEngine> {
   const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as DuckDBNodeBlocking;
+  const threads = nodeThreads();
+  if (threads > 1) {
+    const threaded = await startNodeThreadedDuckDB(threads);
+    const platform: DataPlatform = {
+      ...nodePlatform(duckdb),
+      name: `node, ${threads} threads`,
+      registerPath: (db, name, path) => db.registerFileBuffer(name, readFileSync(path)),
+      dispose: () => threaded.terminate(),
+    };
+    return new DataEngine(threaded.asBindings(), platform, streaming);
+  }
   const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm'));
   const bundles = {
     mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },

@@ -165,10 +165,14 @@ export class DataEngine {
     return { conn: this.conn, table: lookup, adopt };
   }
 
-  /** Closes the connection; the engine is unusable afterwards. */
+  /** Closes the connection (and stops DuckDB's threads, where it has them); the engine is unusable afterwards. */
   dispose(): void {
     this.tables.clear();
-    this.conn.close();
+    try {
+      this.conn.close();
+    } finally {
+      this.platform.dispose?.();
+    }
   }
 
   private describe(table: string): ColumnInfo[] {

@@ -26,6 +26,8 @@ export interface DataPlatform {
   arrowToParquet(ipc: Uint8Array): Uint8Array;
   /** Arrow IPC streams, one per call of `next` until it gives null, written as one Parquet file (zstd), a batch at a time. */
   arrowBatchesToParquet(next: () => Uint8Array | null): Promise<Uint8Array>;
+  /** Stops what the platform started for the engine (DuckDB's threads), when the engine is disposed of. */
+  dispose?(): void;
 }
 
 /** A platform that can only take bytes (the browser worker): reading by path is refused. */

@@ -2,7 +2,7 @@ import coiModule from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import pthreadWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import shim from './heap-views.worker.js?url&no-inline';
-import { ThreadedDuckDB } from './threaded-duckdb.web.js';
+import { ThreadedDuckDB, type RelayPort } from './threaded-duckdb.js';
 
 /** DuckDB's thread pool holds 4 workers; a query asking for more would wait on a thread that cannot start. */
 export const MAX_THREADS = 4;
@@ -16,6 +16,20 @@ export function threadsAvailable(): number {
 /** Starts the relay worker and DuckDB's threaded build in it, `threads` DuckDB threads per query. */
 export function startThreadedDuckDB(threads: number): Promise<ThreadedDuckDB> {
   const absolute = (url: string) => new URL(url, self.location.href).href;
-  const relay = new Worker(new URL('./relay.web.ts', import.meta.url), { type: 'module', name: 'orchard-duckdb' });
+  const worker = new Worker(new URL('./relay.web.ts', import.meta.url), { type: 'module', name: 'orchard-duckdb' });
+  const relay: RelayPort = {
+    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    onMessage: (listener) => {
+      const onMessage = (event: MessageEvent) => listener(event.data);
+      worker.addEventListener('message', onMessage);
+      return () => worker.removeEventListener('message', onMessage);
+    },
+    onError: (listener) => {
+      const onError = (event: ErrorEvent) => listener(event.message || 'the relay worker failed to start');
+      worker.addEventListener('error', onError);
+      return () => worker.removeEventListener('error', onError);
+    },
+    terminate: () => worker.terminate(),
+  };
   return ThreadedDuckDB.start(relay, { shim: absolute(shim), coiWorker: absolute(coiWorker), coiModule: absolute(coiModule), pthreadWorker: absolute(pthreadWorker) }, threads);
 }

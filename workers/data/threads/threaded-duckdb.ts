@@ -1,10 +1,20 @@
 import type { ArrowInsertOptions, DuckDBBindings, DuckDBConfig } from '@duckdb/duckdb-wasm/blocking';
 import { RecordBatchReader, tableFromIPC, type Table } from 'apache-arrow';
-import { CHUNK_BYTES, CHUNK_LENGTH, CONTROL_WORDS, DONE, FAILED, MORE, STATE, TOTAL_LENGTH, WAITING, type RelayRequest, type ThreadedBundle } from './protocol.web.js';
+import { CHUNK_BYTES, CHUNK_LENGTH, CONTROL_WORDS, DONE, FAILED, MORE, STATE, TOTAL_LENGTH, WAITING, type RelayRequest, type ThreadedBundle } from './protocol.js';
+
+/** The relay worker as its starter sees it: a browser Worker, or a Node worker thread (threads.node.ts). */
+export interface RelayPort {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Listens for the relay's messages (only its start-up answer); returns the way to stop listening. */
+  onMessage(listener: (message: unknown) => void): () => void;
+  /** Listens for the relay failing; returns the way to stop listening. */
+  onError(listener: (message: string) => void): () => void;
+  terminate(): void;
+}
 
 /**
  * DuckDB's threaded build with the blocking API the data engine is written against: each call posts one request
- * to the relay worker (relay.web.ts) and waits for its answer in shared memory. Only the calls the engine makes
+ * to the relay worker (relay.ts) and waits for its answer in shared memory. Only the calls the engine makes
  * are here (`ThreadedDuckDB` stands in for `DuckDBBindings`, `ThreadedConnection` for `DuckDBConnection`).
  */
 export class ThreadedDuckDB {
@@ -12,36 +22,44 @@ export class ThreadedDuckDB {
   private readonly data = new Uint8Array(new SharedArrayBuffer(CHUNK_BYTES));
   private readonly decoder = new TextDecoder();
 
-  private constructor(private readonly relay: Worker) {}
+  private constructor(private readonly relay: RelayPort) {}
 
   /**
    * Starts DuckDB's threads (`threads` of them for each query) in the relay. Waited for without blocking: the
    * workers it starts may need this thread's event loop.
    */
-  static async start(relay: Worker, urls: ThreadedBundle, threads: number): Promise<ThreadedDuckDB> {
+  static async start(relay: RelayPort, urls: ThreadedBundle, threads: number): Promise<ThreadedDuckDB> {
     const db = new ThreadedDuckDB(relay);
+    const unlisten: (() => void)[] = [];
     const started = new Promise<void>((resolve, reject) => {
-      const onMessage = (event: MessageEvent<{ ready: boolean; error?: string }>) => {
-        relay.removeEventListener('message', onMessage);
-        relay.removeEventListener('error', onError);
-        if (event.data.ready) resolve();
-        else reject(new Error(`DuckDB's threaded build did not start: ${event.data.error ?? 'no reason given'}`));
-      };
-      const onError = (event: ErrorEvent) => {
-        relay.removeEventListener('message', onMessage);
-        relay.removeEventListener('error', onError);
-        reject(new Error(`DuckDB's threaded build did not start: ${event.message}`));
-      };
-      relay.addEventListener('message', onMessage);
-      relay.addEventListener('error', onError);
+      unlisten.push(
+        relay.onMessage((message) => {
+          const answer = message as { ready: boolean; error?: string };
+          if (answer.ready) resolve();
+          else reject(new Error(`DuckDB's threaded build did not start: ${answer.error ?? 'no reason given'}`));
+        }),
+        relay.onError((message) => reject(new Error(`DuckDB's threaded build did not start: ${message}`))),
+      );
     });
     relay.postMessage({ op: 'init', control: db.control.buffer as SharedArrayBuffer, data: db.data.buffer as SharedArrayBuffer, urls, threads } satisfies RelayRequest);
-    await started;
+    try {
+      await started;
+    } catch (err) {
+      relay.terminate();
+      throw err;
+    } finally {
+      for (const stop of unlisten) stop();
+    }
     return db;
   }
 
+  /** Stops the relay and DuckDB's threads with it. */
+  terminate(): void {
+    this.relay.terminate();
+  }
+
   /** Posts a request and waits for the whole answer. A failed request throws DuckDB's message. */
-  call(request: RelayRequest, transfer: Transferable[] = []): Uint8Array {
+  call(request: RelayRequest, transfer: ArrayBuffer[] = []): Uint8Array {
     Atomics.store(this.control, STATE, WAITING);
     this.relay.postMessage(request, transfer);
     let answer: Uint8Array | null = null;
@@ -82,7 +100,7 @@ export class ThreadedDuckDB {
 
   registerFileBuffer(name: string, bytes: Uint8Array): void {
     const own = bytes.slice();
-    this.call({ op: 'register', name, bytes: own }, [own.buffer]);
+    this.call({ op: 'register', name, bytes: own }, [own.buffer as ArrayBuffer]);
   }
 
   dropFile(name: string): void {
@@ -124,7 +142,7 @@ export class ThreadedConnection {
   insertArrowFromIPCStream(ipc: Uint8Array, options: ArrowInsertOptions): void {
     // A copy of its own, moved rather than cloned: `ipc` is often a view into a bigger buffer.
     const own = ipc.slice();
-    this.db.call({ op: 'insert', conn: this.id, ipc: own, options }, [own.buffer]);
+    this.db.call({ op: 'insert', conn: this.id, ipc: own, options }, [own.buffer as ArrayBuffer]);
   }
 
   /** Gives `callback` a stand-in for the bindings whose `runQuery` answers Arrow IPC bytes, as the blocking one does. */

@@ -1,5 +1,5 @@
 /**
- * The Data stage benchmarks (import, quality report, responsiveness). Import speed: Orchard's data engine (DuckDB-WASM's blocking build in a worker thread, Parquet through
+ * The Data stage benchmarks (import, quality report, responsiveness). Import speed: Orchard's data engine (DuckDB-WASM's threaded build on Node worker threads, Parquet through
  * parquet-wasm) against native DuckDB (@duckdb/node-api) doing the same load of the same file, in one run.
  * Writes docs/benchmarks.md. Usage: npm run bench [-- --rows N]
  */
@@ -90,8 +90,9 @@ try {
     'data',
     `## Import into the data engine
 
-Best of ${REPEATS} runs; times in milliseconds. Orchard: the data worker (DuckDB-WASM 1.32 blocking build under
-\`worker_threads\`; Parquet decoded by parquet-wasm into Arrow, then ingested). Reference: native DuckDB
+Best of ${REPEATS} runs; times in milliseconds. Orchard: the data engine in process (DuckDB-WASM 1.32's threaded
+build on Node worker threads; a file read into memory and registered as bytes; Parquet decoded by parquet-wasm
+into Arrow, then ingested). Reference: native DuckDB
 (\`@duckdb/node-api\`) running the same load of the same file in the same run. Ratio = Orchard / native (lower is
 better). Engine start-up: ${startup.toFixed(0)} ms.
 
@@ -99,7 +100,8 @@ better). Engine start-up: ${startup.toFixed(0)} ms.
 |---|---:|---:|---:|
 ${table}
 
-Native DuckDB uses every core and its own Parquet reader; the WASM engine is single-threaded.
+Native DuckDB uses its own Parquet reader and reads files from disk. Each of Orchard's statements crosses to DuckDB's
+threads and back through shared memory (a few milliseconds), which small loads and single pages feel most.
 
 ${reportSection}
 ${responsiveSection}`,

@@ -1,7 +1,7 @@
 /**
  * Import and the full quality report on a generated 1,000,000 × 20 CSV, in Orchard's two DuckDB-WASM paths: the
- * app's data worker in Chromium (DuckDB's threaded build, data-browser.bench.ts) and the Node engine in process
- * (the single-threaded blocking build the CLI and the host's import use), against native DuckDB
+ * app's data worker in Chromium (data-browser.bench.ts) and the Node engine in process (what the CLI and the
+ * host's import run), both on DuckDB's threaded build, against native DuckDB
  * (@duckdb/node-api) loading the same file and replaying the very SQL statements the Node engine ran, in the same
  * run. Returns markdown for docs/benchmarks.md.
  */
@@ -34,6 +34,7 @@ export async function reportBench(dir: string, rows: number): Promise<string> {
   await native.run(`COPY (${wideTableSql(rows)}) TO '${file}' (FORMAT csv, HEADER)`);
 
   const engine = await createNodeDataEngine();
+  const nodeVersion = engine.version;
   // The load's own statements, to replay natively (the file's name in the WASM engine becomes its path).
   const loadStatements: string[] = [];
   const conn = engine.access.conn;
@@ -134,8 +135,8 @@ target), loaded, then the full report with the target (${statements.length} SQL 
 - **Orchard, app**: the renderer's data worker in Debian's Chromium, as the app runs it: a cross-origin-isolated page,
   so DuckDB-WASM's threaded build on ${threads} threads (${app.version}). Times as the page sees them, from the request to
   the answer (the CSV's bytes moved to the worker, as the renderer moves a stored dataset's).
-- **Orchard, Node**: the same engine in process on DuckDB-WASM's single-threaded blocking build, which the CLI
-  (\`orchard profile\`) and the host's import (preview, load, the stored Parquet copy) run.
+- **Orchard, Node**: the same engine in process (${nodeVersion}), as the CLI (\`orchard profile\`) and the host's
+  import (preview, load, the stored Parquet copy) run it: the same threaded build on Node worker threads.
 - **Native**: \`@duckdb/node-api\` replaying the statements the Node engine ran, on the same file: the load's ${nativeLoadSql.length}
   (sniff, typed read with the missing-value tokens, integer check, rename), then the report's ${statements.length}. Native
   gets the best of two runs (each statement's best, for the report), and so does Orchard (two loads and reports

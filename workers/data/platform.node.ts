@@ -12,8 +12,9 @@ import type { DataPlatform } from './core/platform.js';
 import { nodeThreads, startNodeThreadedDuckDB } from './threads/threads.node.js';
 
 /**
- * The Node side of the data worker: DuckDB-WASM's Node blocking build reading files straight from disk, and
- * parquet-wasm's Node build (which loads its own .wasm).
+ * The Node side of the data worker: DuckDB-WASM (its threaded build on worker threads, or its Node blocking build
+ * reading files straight from disk; see createNodeDataEngine), and parquet-wasm's Node build (which loads its
+ * own .wasm).
  */
 
 type DuckDBNodeBlocking = typeof DuckDBBlocking;

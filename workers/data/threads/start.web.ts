@@ -2,10 +2,7 @@ import coiModule from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import pthreadWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import shim from './heap-views.worker.js?url&no-inline';
-import { ThreadedDuckDB, type RelayPort } from './threaded-duckdb.js';
-
-/** DuckDB's thread pool holds 4 workers; a query asking for more would wait on a thread that cannot start. */
-export const MAX_THREADS = 4;
+import { MAX_THREADS, ThreadedDuckDB, type RelayPort } from './threaded-duckdb.js';
 
 /** Whether this worker can run DuckDB's threaded build: a cross-origin-isolated page and more than one core. */
 export function threadsAvailable(): number {

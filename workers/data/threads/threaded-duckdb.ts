@@ -2,6 +2,9 @@ import type { ArrowInsertOptions, DuckDBBindings, DuckDBConfig } from '@duckdb/d
 import { RecordBatchReader, tableFromIPC, type Table } from 'apache-arrow';
 import { CHUNK_BYTES, CHUNK_LENGTH, CONTROL_WORDS, DONE, FAILED, MORE, STATE, TOTAL_LENGTH, WAITING, type RelayRequest, type ThreadedBundle } from './protocol.js';
 
+/** DuckDB's thread pool holds 4 workers; a query asking for more would wait on a thread that cannot start. */
+export const MAX_THREADS = 4;
+
 /** The relay worker as its starter sees it: a browser Worker, or a Node worker thread (threads.node.ts). */
 export interface RelayPort {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;

@@ -5,10 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { tsxEsmApi } from '../node-client.js';
-import { ThreadedDuckDB, type RelayPort } from './threaded-duckdb.js';
-
-/** DuckDB's thread pool holds 4 workers; a query asking for more would wait on a thread that cannot start. */
-const MAX_THREADS = 4;
+import { MAX_THREADS, ThreadedDuckDB, type RelayPort } from './threaded-duckdb.js';
 
 /** DuckDB threads for a Node engine: one per core up to 4; `ORCHARD_DUCKDB_THREADS=1` keeps the single-threaded build. */
 export function nodeThreads(env: Record<string, string | undefined> = process.env): number {
